@@ -1,0 +1,1 @@
+"""The graph core: compact snapshots and who-knows-whom queries (no Django)."""

@@ -1,0 +1,1 @@
+"""Pure importers: one module per export format (no Django)."""

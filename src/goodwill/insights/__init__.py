@@ -1,0 +1,1 @@
+"""Pure scoring for practising good networking (no Django)."""

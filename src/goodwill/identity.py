@@ -30,7 +30,9 @@ DEFAULT_PHONE_REGION = "GB"
 
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
 _X_HANDLE = re.compile(r"^[a-z0-9_]{1,15}$")
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_DOMAIN = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$"
+)
 _LINKEDIN_PATH = re.compile(r"^/(in|pub|company)/([^/?#]+)")
 _DID = re.compile(r"^did:(plc|web):[a-z0-9._:%-]+$")
 
@@ -100,6 +102,15 @@ def _x_handle(value: str) -> str:
     return handle
 
 
+def _ascii_domain(domain: str) -> str:
+    """Lower-case a domain and turn an internationalised one into its punycode form."""
+    domain = domain.strip().lower().rstrip(".")
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return domain
+
+
 def _mastodon(value: str) -> str:
     raw = value.strip()
     if raw.lower().startswith(("https://", "http://")):
@@ -110,14 +121,14 @@ def _mastodon(value: str) -> str:
     if raw.count("@") != 1:
         raise ValueError(f"not a Mastodon account (user@domain): {value!r}")
     user, domain = raw.split("@")
-    domain = domain.lower().rstrip(".")
+    domain = _ascii_domain(domain)
     if not user or not _DOMAIN.match(domain):
         raise ValueError(f"not a Mastodon account (user@domain): {value!r}")
     return f"{user.lower()}@{domain}"
 
 
 def _bluesky(value: str) -> str:
-    handle = value.strip().lstrip("@").lower().rstrip(".")
+    handle = _ascii_domain(value.strip().lstrip("@"))
     if not _DOMAIN.match(handle):
         raise ValueError(f"not a Bluesky handle: {value!r}")
     return handle
@@ -135,7 +146,7 @@ def _website(value: str) -> str:
     if "://" not in raw:
         raw = "https://" + raw
     parts = urlsplit(raw)
-    host = (parts.hostname or "").lower()
+    host = _ascii_domain(parts.hostname or "")
     if not _DOMAIN.match(host):
         raise ValueError(f"not a website address: {value!r}")
     if host.startswith("www."):

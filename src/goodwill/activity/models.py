@@ -70,6 +70,9 @@ class Participant(models.Model):
             models.UniqueConstraint(fields=["interaction", "person"], name="participant_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} ({self.role}) in {self.interaction_id}"
+
 
 class Favour(models.Model):
     owner = models.ForeignKey(Owner, on_delete=models.CASCADE)

@@ -9,9 +9,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
 
-        post_save.connect(
-            _create_me, sender=get_user_model(), dispatch_uid="goodwill-create-me"
-        )
+        post_save.connect(_create_me, sender=get_user_model(), dispatch_uid="goodwill-create-me")
 
 
 def _create_me(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]

@@ -62,18 +62,13 @@ def resolve(owner: AbstractBaseUser, who: str) -> Person:
         if person is None:
             raise NotFound(f"no person {text}")
         return person
-    keys = _identity_candidates(text)
-    if keys:
-        key_filter = Q()
-        for channel, value in keys:
-            key_filter |= Q(identities__channel=channel, identities__value=value)
-        hits = list(mine.filter(key_filter).distinct()[: MAX_CANDIDATES_SHOWN + 1])
-        if len(hits) == 1:
-            return hits[0]
-        if len(hits) > 1:
-            raise Ambiguous(_ambiguity(text, hits))
-    for lookup in ("name__iexact", "name__icontains"):
-        hits = list(mine.filter(**{lookup: text})[: MAX_CANDIDATES_SHOWN + 1])
+    # A bare word may be a handle or a name: exact keys and exact names compete
+    # on equal terms, so "bob" never silently picks the handle over a Bob.
+    exact = Q(name__iexact=text)
+    for channel, value in _identity_candidates(text):
+        exact |= Q(identities__channel=channel, identities__value=value)
+    for condition in (exact, Q(name__icontains=text)):
+        hits = list(mine.filter(condition).distinct().order_by("id")[: MAX_CANDIDATES_SHOWN + 1])
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:

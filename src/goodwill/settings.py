@@ -93,7 +93,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # only `collectstatic` writes here
+STATIC_ROOT.mkdir(exist_ok=True)
 # Assets come from installed packages (django-htmx, ninja, ours); whitenoise serves
 # them straight from the finders, so no collectstatic step and never a CDN.
 WHITENOISE_USE_FINDERS = True

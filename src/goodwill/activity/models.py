@@ -194,3 +194,32 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Post(models.Model):
+    """Something the owner published on a channel (for the soft-sell check and reach)."""
+
+    KINDS = (("post", "Post"), ("reply", "Reply"), ("share", "Share"))
+
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE)
+    channel = models.CharField(max_length=12, choices=CHANNELS)
+    kind = models.CharField(max_length=6, choices=KINDS, default="post")
+    published_at = models.DateTimeField()
+    text = models.TextField()
+    external_id = models.CharField(max_length=300)
+    mentions = models.ManyToManyField("people.Person", blank=True, related_name="mentioned_in")
+    import_run = models.ForeignKey(
+        "imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["owner", "channel", "-published_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "channel", "external_id"], name="post_external_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -55,3 +55,18 @@ class ImportIssue(models.Model):
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.code}: {self.message}"
+
+
+class SourceRef(models.Model):
+    """Which person an importer's ``ref`` named last time, so a re-import finds them again
+    even when the source gives no identity key (a LinkedIn row with a name only)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    ref = models.CharField(max_length=400)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "ref"], name="source_ref_unique")]
+
+    def __str__(self) -> str:
+        return self.ref

@@ -46,6 +46,8 @@ class Person(models.Model):
     never_connector = models.BooleanField(default=False)
     # Blocked or muted: never suggested.
     blocked = models.BooleanField(default=False)
+    # A mailing list, bulk or no-reply sender: kept, but out of the relationship map.
+    bulk = models.BooleanField(default=False)
     # Fields the user edited by hand; a later import keeps these as they are.
     edited_fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -151,6 +153,8 @@ class TieSource(models.Model):
     import_run = models.ForeignKey(
         "imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL
     )
+    # This source's share of the tie's weight (e.g. co-occurrence in one mailbox).
+    weight = models.FloatField(default=1.0)
     observed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,0 +1,372 @@
+"""Write what importers yield into one owner's data: whole or not at all, and idempotent.
+
+People are matched on exact identity keys (the same e-mail, phone, profile URL, account id or
+handle is the same human); when one record's keys reach several existing people, they are one
+human and are merged. A person the source names without any key is found again through the
+importer's stable ``ref`` (SourceRef). Fields the user edited by hand are never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+
+from goodwill.activity.models import Interaction, Overture, Participant, Post
+from goodwill.importers.records import (
+    ME,
+    InteractionRecord,
+    Issue,
+    OvertureRecord,
+    PersonRecord,
+    PostRecord,
+    Record,
+    TieRecord,
+)
+from goodwill.imports.models import ImportRun, SourceRef
+from goodwill.people.models import Identity, Person, Tie, TieSource, ordered_pair
+from goodwill.people.services import ensure_me, set_tags
+
+# Person fields an import may fill or refresh (unless the user edited them by hand).
+IMPORTED_FIELDS = ("given_name", "family_name", "organisation", "position", "location", "notes")
+INTERACTION_BATCH = 500
+
+Merger = Callable[[Person, Person], None]
+
+
+@dataclass
+class Outcome:
+    people_created: int = 0
+    people_updated: int = 0
+    people_merged: int = 0
+    ties: int = 0
+    interactions: int = 0
+    overtures: int = 0
+    posts: int = 0
+    records: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "issues"}
+
+
+class Rollback(Exception):
+    """Raised inside the transaction to undo a dry run."""
+
+
+def stable_id(*parts: object) -> str:
+    """A deterministic external id for records whose source gives none."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"h:{digest[:40]}"
+
+
+class Applier:
+    """Applies one stream of records for one owner inside the caller's transaction."""
+
+    def __init__(self, owner: AbstractBaseUser, run: ImportRun, merge: Merger | None = None):
+        self.owner = owner
+        self.run = run
+        self.me = ensure_me(owner)
+        self.people: dict[str, int] = {ME: self.me.id}
+        self.outcome = Outcome()
+        self.merge = merge or merge_into
+        self.pending: list[InteractionRecord] = []
+
+    # -- people -----------------------------------------------------------------------------
+    def person(self, record: PersonRecord) -> None:
+        if not record.name.strip() and not record.keys:
+            self.issue("missing-name", "a person with no name and no identity", record.where)
+            return
+        found = self._existing(record)
+        if found is None:
+            found = self._create(record)
+        else:
+            self._refresh(found, record)
+        self._remember(record.ref, found)
+
+    def _existing(self, record: PersonRecord) -> Person | None:
+        owned = Person.objects.filter(owner=self.owner)
+        by_key = Q()
+        for key in record.keys:
+            by_key |= Q(identities__channel=key.channel, identities__value=key.value)
+        matches = list(owned.filter(by_key).distinct().order_by("id")) if record.keys else []
+        remembered = SourceRef.objects.filter(owner=self.owner, ref=record.ref).first()
+        if remembered and all(p.id != remembered.person_id for p in matches):
+            matches.append(remembered.person)
+        if not matches:
+            return None
+        # The owner's own record always survives a merge; otherwise the oldest person does.
+        matches.sort(key=lambda p: (not p.is_me, p.id))
+        kept = matches[0]
+        for extra in matches[1:]:
+            self.merge(kept, extra)
+            self.outcome.people_merged += 1
+        return kept
+
+    def _create(self, record: PersonRecord) -> Person:
+        name = " ".join(record.name.split()) or record.keys[0].display or record.keys[0].value
+        person = Person.objects.create(
+            owner=self.owner,
+            name=name,
+            blocked=record.blocked,
+            bulk=record.bulk,
+            **{f: getattr(record, f) for f in IMPORTED_FIELDS},
+        )
+        self._add_keys(person, record)
+        if record.tags:
+            set_tags(person, record.tags)
+        self.outcome.people_created += 1
+        return person
+
+    def _refresh(self, person: Person, record: PersonRecord) -> None:
+        changed = []
+        for name in IMPORTED_FIELDS:
+            new = getattr(record, name)
+            if new and name not in person.edited_fields and getattr(person, name) != new:
+                setattr(person, name, new)
+                changed.append(name)
+        for flag in ("blocked", "bulk"):
+            if getattr(record, flag) and not getattr(person, flag):
+                setattr(person, flag, True)
+                changed.append(flag)
+        added = self._add_keys(person, record)
+        if changed:
+            person.save(update_fields=[*changed, "updated_at"])
+        if record.tags:
+            before = person.tags.count()
+            set_tags(person, record.tags)
+            added += person.tags.count() - before
+        if changed or added:
+            self.outcome.people_updated += 1
+
+    def _add_keys(self, person: Person, record: PersonRecord) -> int:
+        known = set(
+            Identity.objects.filter(owner=self.owner, person=person).values_list("channel", "value")
+        )
+        new = [k for k in dict.fromkeys(record.keys) if (k.channel, k.value) not in known]
+        Identity.objects.bulk_create(
+            Identity(
+                owner=self.owner,
+                person=person,
+                channel=k.channel,
+                value=k.value,
+                display=k.display,
+                import_run=self.run,
+            )
+            for k in new
+        )
+        return len(new)
+
+    def _remember(self, ref: str, person: Person) -> None:
+        self.people[ref] = person.id
+        SourceRef.objects.update_or_create(owner=self.owner, ref=ref, defaults={"person": person})
+
+    def _ref(self, ref: str, record: Record) -> int | None:
+        person_id = self.people.get(ref)
+        if person_id is None:
+            self.issue(
+                "unknown-person", f"refers to {ref!r}, which was never named", _where(record)
+            )
+        return person_id
+
+    # -- ties, interactions, overtures, posts ---------------------------------------------------
+    def tie(self, record: TieRecord) -> None:
+        a, b = self._ref(record.a, record), self._ref(record.b, record)
+        if a is None or b is None or a == b:
+            return
+        first, second = ordered_pair(a, b, record.kind)
+        tie, created = Tie.objects.get_or_create(
+            owner=self.owner,
+            a_id=first,
+            b_id=second,
+            kind=record.kind,
+            defaults={"since": record.since},
+        )
+        self.outcome.ties += int(created)
+        source, made = TieSource.objects.get_or_create(
+            tie=tie,
+            kind="import",
+            detail=record.source,
+            defaults={"import_run": self.run, "weight": record.weight},
+        )
+        if not made and source.weight != record.weight:
+            source.weight = record.weight
+            source.save(update_fields=["weight"])
+        if made or source.weight != tie.weight or (record.since and not tie.since):
+            total = sum(s.weight for s in tie.sources.all())
+            tie.weight = total
+            tie.since = tie.since or record.since
+            tie.save(update_fields=["weight", "since", "updated_at"])
+
+    def interaction(self, record: InteractionRecord) -> None:
+        self.pending.append(record)
+        if len(self.pending) >= INTERACTION_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write buffered interactions: one query to skip known ones, bulk inserts for the rest."""
+        batch, self.pending = self.pending, []
+        keyed = {}
+        for record in batch:
+            refs = sorted(ref for ref, _ in record.participants)
+            external = record.external_id or stable_id(
+                record.when.isoformat(), record.kind, record.channel, refs, record.subject
+            )
+            keyed.setdefault((record.channel, external), record)
+        known = set(
+            Interaction.objects.filter(
+                owner=self.owner, external_id__in=[e for _, e in keyed]
+            ).values_list("channel", "external_id")
+        )
+        fresh = [(key, rec) for key, rec in keyed.items() if key not in known]
+        rows = Interaction.objects.bulk_create(
+            Interaction(
+                owner=self.owner,
+                occurred_at=rec.when,
+                kind=rec.kind,
+                channel=rec.channel,
+                direction=rec.direction,
+                subject=rec.subject[:300],
+                body=rec.body,
+                external_id=external,
+                import_run=self.run,
+            )
+            for (_, external), rec in fresh
+        )
+        participants = []
+        for row, (_, rec) in zip(rows, fresh, strict=True):
+            seen = set()
+            for ref, role in rec.participants:
+                person_id = self._ref(ref, rec)
+                if person_id is not None and person_id not in seen:
+                    seen.add(person_id)
+                    participants.append(
+                        Participant(interaction=row, person_id=person_id, role=role)
+                    )
+        Participant.objects.bulk_create(participants)
+        self.outcome.interactions += len(rows)
+
+    def overture(self, record: OvertureRecord) -> None:
+        person_id = self._ref(record.to, record)
+        if person_id is None:
+            return
+        external = record.external_id or stable_id(record.to, record.when.isoformat())
+        overture, created = Overture.objects.get_or_create(
+            owner=self.owner,
+            channel=record.channel,
+            external_id=external,
+            defaults={
+                "person_id": person_id,
+                "sent_at": record.when,
+                "approach": record.approach,
+                "answered_at": record.answered,
+                "import_run": self.run,
+            },
+        )
+        if not created and record.answered and not overture.answered_at:
+            overture.answered_at = record.answered
+            overture.save(update_fields=["answered_at"])
+        self.outcome.overtures += int(created)
+
+    def post(self, record: PostRecord) -> None:
+        post, created = Post.objects.get_or_create(
+            owner=self.owner,
+            channel=record.channel,
+            external_id=record.external_id,
+            defaults={
+                "published_at": record.when,
+                "text": record.text,
+                "kind": record.kind,
+                "import_run": self.run,
+            },
+        )
+        if created and record.mentions:
+            mentioned = [self.people[r] for r in record.mentions if r in self.people]
+            post.mentions.add(*mentioned)
+        self.outcome.posts += int(created)
+
+    def issue(self, code: str, message: str, where: object) -> None:
+        from goodwill.importers.records import Where
+
+        place = where if isinstance(where, Where) else Where(self.run.source)
+        self.outcome.issues.append(Issue(code, message, place))
+
+    def apply(self, records: Iterable[Record]) -> Outcome:
+        handlers = {
+            PersonRecord: self.person,
+            TieRecord: self.tie,
+            InteractionRecord: self.interaction,
+            OvertureRecord: self.overture,
+            PostRecord: self.post,
+        }
+        for record in records:
+            self.outcome.records += 1
+            if isinstance(record, Issue):
+                self.outcome.issues.append(record)
+                continue
+            handlers[type(record)](record)  # type: ignore[operator]
+        self.flush()
+        return self.outcome
+
+
+def _where(record: Record) -> object:
+    return getattr(record, "where", None)
+
+
+def merge_into(kept: Person, extra: Person) -> None:
+    """Fold ``extra`` into ``kept``: identities, ties, interactions, favours and the rest move.
+
+    The reviewable, undoable merge (goodwill merges / merge / unmerge) wraps this later;
+    an exact-key merge here is certain, so it happens at once.
+    """
+    Identity.objects.filter(person=extra).update(person=kept)
+    SourceRef.objects.filter(person=extra).update(person=kept)
+    for tie in Tie.objects.filter(Q(a=extra) | Q(b=extra)):
+        a = kept.id if tie.a_id == extra.id else tie.a_id
+        b = kept.id if tie.b_id == extra.id else tie.b_id
+        if a == b:
+            tie.delete()
+            continue
+        first, second = ordered_pair(a, b, tie.kind)
+        twin = Tie.objects.filter(owner_id=tie.owner_id, a_id=first, b_id=second, kind=tie.kind)
+        target = twin.exclude(id=tie.id).first()
+        if target is None:
+            tie.a_id, tie.b_id = first, second
+            tie.save(update_fields=["a", "b"])
+        else:
+            for source in tie.sources.all():
+                if not target.sources.filter(kind=source.kind, detail=source.detail).exists():
+                    source.tie = target
+                    source.save(update_fields=["tie"])
+            tie.delete()
+    shared = Participant.objects.filter(person=kept).values_list("interaction_id", flat=True)
+    Participant.objects.filter(person=extra, interaction_id__in=list(shared)).delete()
+    Participant.objects.filter(person=extra).update(person=kept)
+    for related in ("favours", "overtures"):
+        getattr(extra, related).update(person=kept)
+    for name in ("organisation", "position", "location", "given_name", "family_name"):
+        if not getattr(kept, name) and getattr(extra, name):
+            setattr(kept, name, getattr(extra, name))
+    kept.aliases = sorted({*kept.aliases, *extra.aliases, extra.name} - {kept.name})
+    kept.save()
+    kept.tags.add(*extra.tags.all())
+    extra.delete()
+
+
+def apply_records(
+    owner: AbstractBaseUser, run: ImportRun, records: Iterable[Record], *, dry_run: bool = False
+) -> Outcome:
+    """Apply ``records`` atomically; a dry run computes the same outcome and keeps nothing."""
+    applier = Applier(owner, run)
+    try:
+        with transaction.atomic():
+            applier.apply(records)
+            if dry_run:
+                raise Rollback
+    except Rollback:
+        pass
+    return applier.outcome

@@ -141,4 +141,14 @@ class Context:
     # Recurring calendar events are expanded within this window.
     window_start: dt.date | None = None
     window_end: dt.date | None = None
+    # How to show a file in issues (``export.zip/Connections.csv``); default: its name.
+    names: dict[str, str] = field(default_factory=dict)
     options: dict[str, str] = field(default_factory=dict)
+
+    def shown(self, path: object) -> str:
+        """The name to put in ``Where.file`` for ``path``."""
+        text = str(path)
+        return self.names.get(text) or text.replace("\\", "/").rsplit("/", 1)[-1]
+
+    def is_me(self, key: Key) -> bool:
+        return key in self.me_keys or Key(key.channel, key.value) in self.me_keys

@@ -28,9 +28,12 @@ def other_user(django_user_model):
 
 
 @pytest.fixture
-def owner_client(client, owner):
-    client.force_login(owner)
-    return client
+def owner_client(owner):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(owner)
+    return c
 
 
 @pytest.fixture

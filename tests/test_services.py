@@ -13,7 +13,7 @@ from goodwill.activity.services import (
     record_favour,
     record_overture,
 )
-from goodwill.errors import Ambiguous, NotFound, UsageError
+from goodwill.errors import Ambiguous, Conflict, NotFound, UsageError
 from goodwill.people.models import Identity, Person, Tie
 from goodwill.people.services import (
     create_person,
@@ -82,7 +82,7 @@ def test_create_person_normalises_and_refuses_clashes(owner):
     assert list(ann.identities.values_list("channel", "value")) == [("phone", "+442079460958")]
     assert [t.name for t in ann.tags.all()] == ["books"]
     assert "name" in ann.edited_fields
-    with pytest.raises(UsageError, match="already belongs"):
+    with pytest.raises(Conflict, match="already belongs"):
         create_person(owner, "Someone", identities=[("phone", "+44 20 7946 0958")])
     with pytest.raises(UsageError, match="not an e-mail"):
         create_person(owner, "Bad", identities=[("email", "nope")])

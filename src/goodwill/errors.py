@@ -37,5 +37,11 @@ class Ambiguous(GoodwillError):
     http_status = 409
 
 
+class Conflict(GoodwillError):
+    """The change clashes with what exists (an identity that belongs to someone else)."""
+
+    http_status = 409
+
+
 class ImportFailed(GoodwillError):
     """A file could not be imported at all (unreadable, unknown format)."""

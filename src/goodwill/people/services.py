@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from goodwill.errors import Ambiguous, NotFound, UsageError
+from goodwill.errors import Ambiguous, Conflict, NotFound, UsageError
 from goodwill.identity import normalise
 from goodwill.people.models import Identity, Person, Tag, Tie, TieSource, ordered_pair
 from goodwill.vocab import IDENTITY_CHANNELS, TIE_KINDS, values
@@ -210,7 +210,7 @@ def create_person(
             raise UsageError(str(exc)) from exc
         clash = Identity.objects.filter(owner=owner, channel=channel, value=value).first()
         if clash is not None:
-            raise UsageError(f"{channel} {value} already belongs to #{clash.person_id}")
+            raise Conflict(f"{channel} {value} already belongs to #{clash.person_id}")
         normalised.append((channel, value, raw.strip()))
     edited = sorted(["name", *[k for k, v in details.items() if v]])
     person = Person.objects.create(owner=owner, name=name, edited_fields=edited, **details)

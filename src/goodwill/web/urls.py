@@ -1,3 +1,21 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-urlpatterns: list = []
+from goodwill.web.views import home, log, people, person
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("people/", people.people_list, name="people"),
+    path("people/new/", people.person_add, name="person_add"),
+    path("people/me/", people.me, name="me"),
+    path("people/<int:person_id>/", person.person_detail, name="person"),
+    path("people/<int:person_id>/log/", person.person_log, name="person_log"),
+    path("people/<int:person_id>/timeline/", person.person_timeline, name="person_timeline"),
+    path("log/", log.log, name="log"),
+]

@@ -86,3 +86,8 @@ def test_normalise_is_idempotent_and_never_crashes(channel, raw):
 )
 def test_guess_channel(raw, channel):
     assert guess_channel(raw) == channel
+
+
+def test_phone_region_reads_national_numbers():
+    assert normalise("phone", "905-555-1234", region="us") == "+19055551234"
+    assert normalise("phone", "020 7946 0958") == "+442079460958"

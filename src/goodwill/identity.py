@@ -169,11 +169,12 @@ _NORMALISERS: dict[str, Callable[[str], str]] = {
 }
 
 
-def normalise(channel: str, value: str) -> str:
+def normalise(channel: str, value: str, *, region: str | None = None) -> str:
     """Return the canonical form of ``value`` on ``channel``.
 
-    Raises ``ValueError`` when the channel is unknown or the value is not valid
-    for it.
+    ``region`` (ISO 3166 code, e.g. "US") reads phone numbers written without a
+    country code; the default is GB. Raises ``ValueError`` when the channel is
+    unknown or the value is not valid for it.
     """
     try:
         normaliser = _NORMALISERS[channel]
@@ -181,6 +182,8 @@ def normalise(channel: str, value: str) -> str:
         raise ValueError(f"unknown identity channel {channel!r}") from None
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"empty {channel} value")
+    if channel == "phone" and region:
+        return _phone(value, region.upper())
     return normaliser(value)
 
 

@@ -40,6 +40,7 @@ from typing import Any
 
 from goodwill.importers.base import sniff_text
 from goodwill.importers.csvutil import clean, fit_person, make_key
+from goodwill.importers.jsonutil import BrokenJson, object_array_items, read_text, safe_text
 from goodwill.importers.records import (
     ME,
     Context,
@@ -51,7 +52,6 @@ from goodwill.importers.records import (
     TieRecord,
     Where,
 )
-from goodwill.importers.twitter import BrokenJson, object_array_items, read_text, safe_text
 
 FORMAT = "facebook"
 LABEL = "Facebook (Download Your Information, JSON)"

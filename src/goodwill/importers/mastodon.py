@@ -48,6 +48,7 @@ from goodwill.importers.csvutil import (
     parse_datetime,
     read_rows,
 )
+from goodwill.importers.jsonutil import BrokenJson, object_array_items, read_text, text_field
 from goodwill.importers.records import (
     ME,
     Context,
@@ -60,7 +61,6 @@ from goodwill.importers.records import (
     TieRecord,
     Where,
 )
-from goodwill.importers.twitter import BrokenJson, object_array_items, read_text, text_field
 
 FORMAT = "mastodon"
 LABEL = "Mastodon (CSV exports and the archive's outbox.json)"

@@ -1,0 +1,1 @@
+"""The `goodwill` command line: thin, it parses arguments, calls the library and prints."""

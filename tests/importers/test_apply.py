@@ -158,3 +158,51 @@ def test_other_users_data_is_never_touched(owner, other_user):
     apply_records(owner, run_for(owner), sample_records())
     assert snapshot(other_user) == theirs
     assert Person.objects.filter(owner=owner, name="Ann Lee").count() == 1
+
+
+def test_removed_friend_withdraws_only_that_evidence(owner):
+    ann = PersonRecord("fb:ann", "Ann Lee", (Key("facebook", "ann lee"),))
+    apply_records(
+        owner,
+        run_for(owner),
+        [
+            ann,
+            TieRecord(ME, "fb:ann", "connection", "Facebook friends"),
+            TieRecord(ME, "fb:ann", "connection", "LinkedIn Connections.csv"),
+        ],
+    )
+    outcome = apply_records(
+        owner,
+        run_for(owner),
+        [
+            ann,
+            TieRecord(ME, "fb:ann", "connection", "Facebook friends", removed=True),
+        ],
+    )
+    tie = Tie.objects.get(owner=owner)
+    assert [s.detail for s in tie.sources.all()] == ["LinkedIn Connections.csv"]
+    assert outcome.ties_removed == 0
+    apply_records(
+        owner,
+        run_for(owner),
+        [
+            ann,
+            TieRecord(ME, "fb:ann", "connection", "LinkedIn Connections.csv", removed=True),
+        ],
+    )
+    assert not Tie.objects.filter(owner=owner).exists()
+
+
+def test_a_real_name_replaces_an_account_id_stand_in(owner):
+    apply_records(owner, run_for(owner), [PersonRecord("x:42", "", (Key("x_id", "42"),))])
+    person = Person.objects.get(owner=owner, is_me=False)
+    assert person.name == "42"
+    apply_records(owner, run_for(owner), [PersonRecord("x:42", "Ann Lee", (Key("x_id", "42"),))])
+    person.refresh_from_db()
+    assert (person.name, person.aliases) == ("Ann Lee", ["42"])
+
+
+def test_overlong_values_are_cut_to_the_column(owner):
+    apply_records(owner, run_for(owner), [PersonRecord("r:1", "N" * 500, organisation="O" * 500)])
+    person = Person.objects.get(owner=owner, is_me=False)
+    assert (len(person.name), len(person.organisation)) == (200, 200)

@@ -47,6 +47,7 @@ class Outcome:
     interactions: int = 0
     overtures: int = 0
     posts: int = 0
+    ties_removed: int = 0
     records: int = 0
     issues: list[Issue] = field(default_factory=list)
 
@@ -111,10 +112,10 @@ class Applier:
         name = " ".join(record.name.split()) or record.keys[0].display or record.keys[0].value
         person = Person.objects.create(
             owner=self.owner,
-            name=name,
+            name=_fit("name", name),
             blocked=record.blocked,
             bulk=record.bulk,
-            **{f: getattr(record, f) for f in IMPORTED_FIELDS},
+            **{f: _fit(f, getattr(record, f)) for f in IMPORTED_FIELDS},
         )
         self._add_keys(person, record)
         if record.tags:
@@ -124,8 +125,12 @@ class Applier:
 
     def _refresh(self, person: Person, record: PersonRecord) -> None:
         changed = []
+        if self._better_name(person, record):
+            person.aliases = sorted({*person.aliases, person.name})
+            person.name = _fit("name", " ".join(record.name.split()))
+            changed += ["name", "aliases"]
         for name in IMPORTED_FIELDS:
-            new = getattr(record, name)
+            new = _fit(name, getattr(record, name))
             if new and name not in person.edited_fields and getattr(person, name) != new:
                 setattr(person, name, new)
                 changed.append(name)
@@ -142,6 +147,16 @@ class Applier:
             added += person.tags.count() - before
         if changed or added:
             self.outcome.people_updated += 1
+
+    def _better_name(self, person: Person, record: PersonRecord) -> bool:
+        """A real name replaces a stand-in (an account id, handle or address used as a name)."""
+        new = " ".join(record.name.split())
+        if not new or new == person.name or "name" in person.edited_fields:
+            return False
+        stand_ins = set(
+            Identity.objects.filter(person=person).values_list("value", flat=True)
+        ) | set(Identity.objects.filter(person=person).values_list("display", flat=True))
+        return person.name in stand_ins or person.name.lstrip("@") in stand_ins
 
     def _add_keys(self, person: Person, record: PersonRecord) -> int:
         known = set(
@@ -179,6 +194,9 @@ class Applier:
         if a is None or b is None or a == b:
             return
         first, second = ordered_pair(a, b, record.kind)
+        if record.removed:
+            self._remove_evidence(first, second, record)
+            return
         tie, created = Tie.objects.get_or_create(
             owner=self.owner,
             a_id=first,
@@ -196,11 +214,23 @@ class Applier:
         if not made and source.weight != record.weight:
             source.weight = record.weight
             source.save(update_fields=["weight"])
-        if made or source.weight != tie.weight or (record.since and not tie.since):
-            total = sum(s.weight for s in tie.sources.all())
-            tie.weight = total
-            tie.since = tie.since or record.since
+        total = sum(s.weight for s in tie.sources.all())
+        since = tie.since or record.since
+        if total != tie.weight or since != tie.since:
+            tie.weight, tie.since = total, since
             tie.save(update_fields=["weight", "since", "updated_at"])
+
+    def _remove_evidence(self, first: int, second: int, record: TieRecord) -> None:
+        """An unfriending withdraws this source's evidence; a tie left with none goes."""
+        tie = Tie.objects.filter(
+            owner=self.owner, a_id=first, b_id=second, kind=record.kind
+        ).first()
+        if tie is None:
+            return
+        tie.sources.filter(kind="import", detail=record.source).delete()
+        if not tie.sources.exists():
+            tie.delete()
+            self.outcome.ties_removed += 1
 
     def interaction(self, record: InteractionRecord) -> None:
         self.pending.append(record)
@@ -311,6 +341,12 @@ class Applier:
             handlers[type(record)](record)  # type: ignore[operator]
         self.flush()
         return self.outcome
+
+
+def _fit(field_name: str, value: str) -> str:
+    """Cut a value to its column's size (PostgreSQL refuses longer ones)."""
+    limit = Person._meta.get_field(field_name).max_length
+    return value[:limit] if limit and len(value) > limit else value
 
 
 def _where(record: Record) -> object:

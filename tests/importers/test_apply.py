@@ -206,3 +206,21 @@ def test_overlong_values_are_cut_to_the_column(owner):
     apply_records(owner, run_for(owner), [PersonRecord("r:1", "N" * 500, organisation="O" * 500)])
     person = Person.objects.get(owner=owner, is_me=False)
     assert (len(person.name), len(person.organisation)) == (200, 200)
+
+
+def test_a_record_for_me_adds_keys_to_the_owner(owner):
+    apply_records(
+        owner,
+        run_for(owner),
+        [PersonRecord("email:me@x.org", "Me Too", (Key("email", "me@x.org"),))],
+    )
+    outcome = apply_records(
+        owner, run_for(owner), [PersonRecord(ME, "", (Key("email", "me@x.org"), Key("x", "owner")))]
+    )
+    me = Person.objects.get(owner=owner, is_me=True)
+    assert outcome.people_merged == 1
+    assert sorted(me.identities.values_list("channel", "value")) == [
+        ("email", "me@x.org"),
+        ("x", "owner"),
+    ]
+    assert Person.objects.filter(owner=owner).count() == 1

@@ -87,7 +87,8 @@ class Applier:
             found = self._create(record)
         else:
             self._refresh(found, record)
-        self._remember(record.ref, found)
+        if record.ref != ME:
+            self._remember(record.ref, found)
 
     def _existing(self, record: PersonRecord) -> Person | None:
         owned = Person.objects.filter(owner=self.owner)
@@ -98,6 +99,8 @@ class Applier:
         remembered = SourceRef.objects.filter(owner=self.owner, ref=record.ref).first()
         if remembered and all(p.id != remembered.person_id for p in matches):
             matches.append(remembered.person)
+        if record.ref == ME and all(not p.is_me for p in matches):
+            matches.append(self.me)  # an export naming the owner's own keys
         if not matches:
             return None
         # The owner's own record always survives a merge; otherwise the oldest person does.

@@ -224,3 +224,29 @@ def test_a_record_for_me_adds_keys_to_the_owner(owner):
         ("x", "owner"),
     ]
     assert Person.objects.filter(owner=owner).count() == 1
+
+
+def test_invitation_is_answered_when_the_connection_exists(owner):
+    from goodwill.activity.models import Overture
+    from goodwill.importers.records import OvertureRecord
+
+    sam = PersonRecord("li:sam", "Sam", (Key("linkedin", "https://www.linkedin.com/in/sam"),))
+    sent = dt.datetime(2024, 1, 5, 9, tzinfo=dt.UTC)
+    apply_records(
+        owner,
+        run_for(owner),
+        [sam, OvertureRecord("li:sam", sent, "linkedin", "linkedin invitation")],
+    )
+    assert Overture.objects.get(owner=owner).answered_at is None
+    apply_records(
+        owner,
+        run_for(owner),
+        [
+            sam,
+            TieRecord(
+                ME, "li:sam", "connection", "LinkedIn Connections.csv", since=dt.date(2024, 1, 8)
+            ),
+        ],
+    )
+    answered = Overture.objects.get(owner=owner).answered_at
+    assert answered == dt.datetime(2024, 1, 8, 12, tzinfo=dt.UTC)

@@ -8,6 +8,7 @@ importer's stable ``ref`` (SourceRef). Fields the user edited by hand are never 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
@@ -34,6 +35,8 @@ from goodwill.people.services import ensure_me, set_tags
 # Person fields an import may fill or refresh (unless the user edited them by hand).
 IMPORTED_FIELDS = ("given_name", "family_name", "organisation", "position", "location", "notes")
 INTERACTION_BATCH = 500
+# Overtures that are answered by the connection itself (LinkedIn invitations, friend requests).
+CONNECTION_REQUESTS = ("linkedin invitation", "friend request")
 
 Merger = Callable[[Person, Person], None]
 
@@ -208,6 +211,8 @@ class Applier:
             defaults={"since": record.since},
         )
         self.outcome.ties += int(created)
+        if created:
+            self._answer_requests(tie)
         source, made = TieSource.objects.get_or_create(
             tie=tie,
             kind="import",
@@ -288,6 +293,9 @@ class Applier:
         if person_id is None:
             return
         external = record.external_id or stable_id(record.to, record.when.isoformat())
+        answered = record.answered
+        if answered is None and record.approach in CONNECTION_REQUESTS:
+            answered = self._accepted(person_id, record.when)
         overture, created = Overture.objects.get_or_create(
             owner=self.owner,
             channel=record.channel,
@@ -296,14 +304,37 @@ class Applier:
                 "person_id": person_id,
                 "sent_at": record.when,
                 "approach": record.approach,
-                "answered_at": record.answered,
+                "answered_at": answered,
                 "import_run": self.run,
             },
         )
-        if not created and record.answered and not overture.answered_at:
-            overture.answered_at = record.answered
+        if not created and answered and not overture.answered_at:
+            overture.answered_at = answered
             overture.save(update_fields=["answered_at"])
         self.outcome.overtures += int(created)
+
+    def _accepted(self, person_id: int, sent: dt.datetime) -> dt.datetime | None:
+        """A connection request is answered once the two are connected."""
+        first, second = ordered_pair(self.me.id, person_id, "connection")
+        tie = Tie.objects.filter(
+            owner=self.owner, a_id=first, b_id=second, kind="connection"
+        ).first()
+        if tie is None:
+            return None
+        if tie.since is None:
+            return sent
+        connected = dt.datetime.combine(tie.since, dt.time(12), tzinfo=dt.UTC)
+        return max(connected, sent)
+
+    def _answer_requests(self, tie: Tie) -> None:
+        if tie.kind != "connection" or self.me.id not in (tie.a_id, tie.b_id):
+            return
+        other = tie.other(self.me.id)
+        for overture in Overture.objects.filter(
+            owner=self.owner, person_id=other, answered_at=None, approach__in=CONNECTION_REQUESTS
+        ):
+            overture.answered_at = self._accepted(other, overture.sent_at)
+            overture.save(update_fields=["answered_at"])
 
     def post(self, record: PostRecord) -> None:
         post, created = Post.objects.get_or_create(

@@ -267,7 +267,7 @@ def test_search_partial_for_htmx(owner_client, ann):
     assert response.status_code == 200
     assert "<html" not in html
     assert "<header" not in html
-    assert 'class="people-table"' in html
+    assert 'class="list-table"' in html
     assert "Ann Lee" in html
     assert "Bob Marsh" not in html
     assert 'id="result-count"' in html

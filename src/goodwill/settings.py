@@ -9,6 +9,7 @@ Environment:
   GOODWILL_SECURE       1 behind HTTPS: secure cookies, HSTS, SSL redirect
   GOODWILL_STORE_BODIES 1 to keep message bodies from imports (off by default)
   GOODWILL_EMAIL_URL    smtp://user:pass@host:port (default: print e-mail to the console)
+  GOODWILL_MAX_UPLOAD_MB largest upload on the import page, in MB (default 2048)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ SECRET_KEY = config.load_secret_key(DATA_DIR)
 DEBUG = config.env_flag("GOODWILL_DEBUG")
 SECURE = config.env_flag("GOODWILL_SECURE")
 STORE_MESSAGE_BODIES = config.env_flag("GOODWILL_STORE_BODIES")
+MAX_UPLOAD_BYTES = int(os.environ.get("GOODWILL_MAX_UPLOAD_MB", "2048")) * 1024 * 1024
 
 ALLOWED_HOSTS = config.env_list("GOODWILL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = config.env_list("GOODWILL_CSRF_TRUSTED_ORIGINS", [])

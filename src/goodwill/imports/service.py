@@ -52,6 +52,7 @@ def run_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     source_label: str | None = None,
+    on_start: Callable[[ImportRun], None] | None = None,
 ) -> ImportRun:
     """Import ``paths`` (files, folders, zips) whole or not at all; returns the run record.
 
@@ -60,6 +61,8 @@ def run_import(
     """
     label = source_label or ", ".join(str(p) for p in paths)
     run = ImportRun.objects.create(owner=owner, format=format or "auto", source=label[:500])
+    if on_start is not None:
+        on_start(run)  # e.g. the web page redirects to the run before the work is done
     try:
         with expand(list(paths)) as files:
             steps = plan(files, format)

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, re_path, reverse
 from ninja import NinjaAPI
 
-from goodwill.api import interactions, people, ties, tokens
+from goodwill.api import interactions, merges, people, ties, tokens
 from goodwill.api.auth import EITHER
 from goodwill.api.errors import error_body, install_error_handlers
 
@@ -86,3 +86,4 @@ api.add_router("", people.router)
 api.add_router("", ties.router)
 api.add_router("", interactions.router)
 api.add_router("", tokens.router)
+api.add_router("", merges.router)

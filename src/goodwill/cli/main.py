@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from goodwill import __version__
-from goodwill.cli import activity, imports, output, people, server
+from goodwill.cli import activity, imports, merges, output, people, server
 from goodwill.cli.setup import Globals
 from goodwill.config import TRUTHY
 from goodwill.errors import GoodwillError
@@ -73,6 +73,7 @@ server.register(app)
 people.register(app)
 activity.register(app)
 imports.register(app)
+merges.register(app)
 
 
 def _usage_hint(exc: typer.TyperException) -> str:

@@ -28,6 +28,7 @@ from goodwill.importers.records import (
     Record,
     TieRecord,
 )
+from goodwill.imports.merging import merge, shared_key_reason
 from goodwill.imports.models import ImportRun, SourceRef
 from goodwill.people.models import Identity, Person, Tie, TieSource, ordered_pair
 from goodwill.people.services import ensure_me, set_tags
@@ -38,7 +39,8 @@ INTERACTION_BATCH = 500
 # Overtures that are answered by the connection itself (LinkedIn invitations, friend requests).
 CONNECTION_REQUESTS = ("linkedin invitation", "friend request")
 
-Merger = Callable[[Person, Person], None]
+# (kept, extra, why): folds extra into kept.
+Merger = Callable[[Person, Person, str], None]
 
 
 @dataclass
@@ -77,7 +79,7 @@ class Applier:
         self.me = ensure_me(owner)
         self.people: dict[str, int] = {ME: self.me.id}
         self.outcome = Outcome()
-        self.merge = merge or merge_into
+        self.merge = merge or self._merge
         self.pending: list[InteractionRecord] = []
 
     # -- people -----------------------------------------------------------------------------
@@ -110,9 +112,14 @@ class Applier:
         matches.sort(key=lambda p: (not p.is_me, p.id))
         kept = matches[0]
         for extra in matches[1:]:
-            self.merge(kept, extra)
+            self.merge(kept, extra, _shared_key(record, extra))
             self.outcome.people_merged += 1
+            # Refs this run already resolved to the absorbed person now name the kept one.
+            self.people.update({r: kept.id for r, p in self.people.items() if p == extra.id})
         return kept
+
+    def _merge(self, kept: Person, extra: Person, reason: str) -> None:
+        merge(self.owner, kept, extra, reason=reason, automatic=True, import_run=self.run)
 
     def _create(self, record: PersonRecord) -> Person:
         name = " ".join(record.name.split()) or record.keys[0].display or record.keys[0].value
@@ -387,44 +394,13 @@ def _where(record: Record) -> object:
     return getattr(record, "where", None)
 
 
-def merge_into(kept: Person, extra: Person) -> None:
-    """Fold ``extra`` into ``kept``: identities, ties, interactions, favours and the rest move.
-
-    The reviewable, undoable merge (goodwill merges / merge / unmerge) wraps this later;
-    an exact-key merge here is certain, so it happens at once.
-    """
-    Identity.objects.filter(person=extra).update(person=kept)
-    SourceRef.objects.filter(person=extra).update(person=kept)
-    for tie in Tie.objects.filter(Q(a=extra) | Q(b=extra)):
-        a = kept.id if tie.a_id == extra.id else tie.a_id
-        b = kept.id if tie.b_id == extra.id else tie.b_id
-        if a == b:
-            tie.delete()
-            continue
-        first, second = ordered_pair(a, b, tie.kind)
-        twin = Tie.objects.filter(owner_id=tie.owner_id, a_id=first, b_id=second, kind=tie.kind)
-        target = twin.exclude(id=tie.id).first()
-        if target is None:
-            tie.a_id, tie.b_id = first, second
-            tie.save(update_fields=["a", "b"])
-        else:
-            for source in tie.sources.all():
-                if not target.sources.filter(kind=source.kind, detail=source.detail).exists():
-                    source.tie = target
-                    source.save(update_fields=["tie"])
-            tie.delete()
-    shared = Participant.objects.filter(person=kept).values_list("interaction_id", flat=True)
-    Participant.objects.filter(person=extra, interaction_id__in=list(shared)).delete()
-    Participant.objects.filter(person=extra).update(person=kept)
-    for related in ("favours", "overtures"):
-        getattr(extra, related).update(person=kept)
-    for name in ("organisation", "position", "location", "given_name", "family_name"):
-        if not getattr(kept, name) and getattr(extra, name):
-            setattr(kept, name, getattr(extra, name))
-    kept.aliases = sorted({*kept.aliases, *extra.aliases, extra.name} - {kept.name})
-    kept.save()
-    kept.tags.add(*extra.tags.all())
-    extra.delete()
+def _shared_key(record: PersonRecord, extra: Person) -> str:
+    """Why ``extra`` is the same human as the record's other matches: the key they share."""
+    wanted = {(k.channel, k.value) for k in record.keys}
+    for channel, value in Identity.objects.filter(person=extra).values_list("channel", "value"):
+        if (channel, value) in wanted:
+            return shared_key_reason(channel, value)
+    return f"same source record {record.ref}"
 
 
 def apply_records(

@@ -70,3 +70,60 @@ class SourceRef(models.Model):
 
     def __str__(self) -> str:
         return self.ref
+
+
+class Merge(models.Model):
+    """One person folded into another, with everything needed to undo it exactly.
+
+    ``snapshot`` holds the absorbed person's row, and every row the merge moved, folded or
+    dropped, by id; ``goodwill.imports.merging.unmerge`` puts each back. The kept person may be
+    absorbed by a later merge (and return when that is undone), so ``kept`` is an id without a
+    database constraint.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    kept = models.ForeignKey(
+        "people.Person", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    absorbed_id = models.PositiveBigIntegerField(help_text="the absorbed person's former id")
+    absorbed_name = models.CharField(max_length=200)
+    snapshot = models.JSONField()
+    reason = models.CharField(max_length=300)
+    automatic = models.BooleanField(default=False)
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["owner", "kept"]),
+            models.Index(fields=["owner", "absorbed_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"merge {self.id}: {self.absorbed_name} into #{self.kept_id}"
+
+
+class MergeDecision(models.Model):
+    """The user said two people are different: never suggest the pair again."""
+
+    DECISIONS = (("distinct", "Different people"),)
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    a = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=10, choices=DECISIONS, default="distinct")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "a", "b"], name="merge_decision_unique"),
+            models.CheckConstraint(
+                condition=models.Q(a__lt=models.F("b")), name="decision_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.a_id} and #{self.b_id}: {self.decision}"

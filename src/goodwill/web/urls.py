@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from goodwill.web.views import home, imports, log, people, person
+from goodwill.web.views import home, imports, log, merges, people, person
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -18,6 +18,10 @@ urlpatterns = [
     path("people/<int:person_id>/log/", person.person_log, name="person_log"),
     path("people/<int:person_id>/timeline/", person.person_timeline, name="person_timeline"),
     path("log/", log.log, name="log"),
+    path("merges/", merges.merges, name="merges"),
+    path("merges/merge/", merges.merge_pair, name="merge_pair"),
+    path("merges/distinct/", merges.distinct_pair, name="distinct_pair"),
+    path("merges/<int:merge_id>/undo/", merges.undo_merge, name="undo_merge"),
     path("imports/", imports.imports, name="imports"),
     path("imports/<int:run_id>/", imports.import_run, name="import_run"),
     path("imports/<int:run_id>/progress/", imports.import_progress, name="import_progress"),

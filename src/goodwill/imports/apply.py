@@ -30,7 +30,8 @@ from goodwill.importers.records import (
 )
 from goodwill.imports.merging import merge, shared_key_reason
 from goodwill.imports.models import ImportRun, SourceRef
-from goodwill.people.models import Identity, Person, Tie, TieSource, ordered_pair
+from goodwill.imports.tie_writer import TieWriter
+from goodwill.people.models import Identity, Person, Tie, ordered_pair
 from goodwill.people.services import ensure_me, set_tags
 
 # Person fields an import may fill or refresh (unless the user edited them by hand).
@@ -81,6 +82,7 @@ class Applier:
         self.outcome = Outcome()
         self.merge = merge or self._merge
         self.pending: list[InteractionRecord] = []
+        self.ties = TieWriter(owner.pk, run, self._ref, self._answer_requests)
 
     # -- people -----------------------------------------------------------------------------
     def person(self, record: PersonRecord) -> None:
@@ -203,49 +205,10 @@ class Applier:
 
     # -- ties, interactions, overtures, posts ---------------------------------------------------
     def tie(self, record: TieRecord) -> None:
-        a, b = self._ref(record.a, record), self._ref(record.b, record)
-        if a is None or b is None or a == b:
-            return
-        first, second = ordered_pair(a, b, record.kind)
         if record.removed:
-            self._remove_evidence(first, second, record)
-            return
-        tie, created = Tie.objects.get_or_create(
-            owner=self.owner,
-            a_id=first,
-            b_id=second,
-            kind=record.kind,
-            defaults={"since": record.since},
-        )
-        self.outcome.ties += int(created)
-        if created:
-            self._answer_requests(tie)
-        source, made = TieSource.objects.get_or_create(
-            tie=tie,
-            kind="import",
-            detail=record.source,
-            defaults={"import_run": self.run, "weight": record.weight},
-        )
-        if not made and source.weight != record.weight:
-            source.weight = record.weight
-            source.save(update_fields=["weight"])
-        total = sum(s.weight for s in tie.sources.all())
-        since = tie.since or record.since
-        if total != tie.weight or since != tie.since:
-            tie.weight, tie.since = total, since
-            tie.save(update_fields=["weight", "since", "updated_at"])
-
-    def _remove_evidence(self, first: int, second: int, record: TieRecord) -> None:
-        """An unfriending withdraws this source's evidence; a tie left with none goes."""
-        tie = Tie.objects.filter(
-            owner=self.owner, a_id=first, b_id=second, kind=record.kind
-        ).first()
-        if tie is None:
-            return
-        tie.sources.filter(kind="import", detail=record.source).delete()
-        if not tie.sources.exists():
-            tie.delete()
-            self.outcome.ties_removed += 1
+            self.ties.remove(record)
+        else:
+            self.ties.add(record)
 
     def interaction(self, record: InteractionRecord) -> None:
         self.pending.append(record)
@@ -381,6 +344,9 @@ class Applier:
                 continue
             handlers[type(record)](record)  # type: ignore[operator]
         self.flush()
+        self.ties.flush()
+        self.outcome.ties = self.ties.created
+        self.outcome.ties_removed = self.ties.removed
         return self.outcome
 
 

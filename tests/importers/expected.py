@@ -44,3 +44,17 @@ def check_golden(records: Iterable[Record], expected_path: Path) -> None:
         return
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     assert actual == expected, f"records differ from {expected_path.name}"
+
+
+def fixture_inputs(folder: Path, not_inputs: frozenset[str] = frozenset()) -> list[Path]:
+    """Every input file of a fixture folder (not the golden files, not the named helpers)."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if not p.name.endswith(".expected.json") and p.name not in not_inputs
+    )
+
+
+def expected_for(path: Path) -> Path:
+    """The golden file of an input: ``<stem up to the first dot>.expected.json``."""
+    return path.with_name(path.name.split(".")[0] + ".expected.json")

@@ -25,23 +25,15 @@ from goodwill.importers.records import (
     TieRecord,
 )
 from tests.conftest import shared_data
-from tests.importers.expected import check_golden
+from tests.importers.expected import check_golden, expected_for, fixture_inputs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon"
-NOT_INPUTS = {"actor.json"}
+NOT_INPUTS = frozenset({"actor.json"})
 RECORD_TYPES = (PersonRecord, TieRecord, InteractionRecord, PostRecord, Issue)
 
 
 def inputs() -> list[Path]:
-    return sorted(
-        p
-        for p in FIXTURES.iterdir()
-        if not p.name.endswith(".expected.json") and p.name not in NOT_INPUTS
-    )
-
-
-def expected_for(path: Path) -> Path:
-    return path.with_name(path.name.split(".")[0] + ".expected.json")
+    return fixture_inputs(FIXTURES, NOT_INPUTS)
 
 
 @pytest.mark.parametrize("path", inputs(), ids=lambda p: p.name)

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "goodwill.activity",
     "goodwill.imports",
     "goodwill.api",
+    "goodwill.practice",
+    "goodwill.workspaces",
     "goodwill.web",
 ]
 

@@ -8,7 +8,17 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, re_path, reverse
 from ninja import NinjaAPI
 
-from goodwill.api import interactions, merges, people, ties, tokens
+from goodwill.api import (
+    graph,
+    insights,
+    interactions,
+    merges,
+    people,
+    practice,
+    ties,
+    tokens,
+    workspaces,
+)
 from goodwill.api.auth import EITHER
 from goodwill.api.errors import error_body, install_error_handlers
 
@@ -87,3 +97,7 @@ api.add_router("", ties.router)
 api.add_router("", interactions.router)
 api.add_router("", tokens.router)
 api.add_router("", merges.router)
+api.add_router("", graph.router)
+api.add_router("", insights.router)
+api.add_router("", practice.router)
+api.add_router("", workspaces.router)

@@ -10,7 +10,18 @@ from typing import Annotated
 import typer
 
 from goodwill import __version__
-from goodwill.cli import activity, imports, merges, output, people, server
+from goodwill.cli import (
+    activity,
+    graph,
+    imports,
+    insights,
+    merges,
+    output,
+    people,
+    practice,
+    server,
+    workspaces,
+)
 from goodwill.cli.setup import Globals
 from goodwill.config import TRUTHY
 from goodwill.errors import GoodwillError
@@ -74,6 +85,10 @@ people.register(app)
 activity.register(app)
 imports.register(app)
 merges.register(app)
+graph.register(app)
+insights.register(app)
+practice.register(app)
+workspaces.register(app)
 
 
 def _usage_hint(exc: typer.TyperException) -> str:

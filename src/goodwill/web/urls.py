@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from goodwill.web import urls_graph, urls_insights, urls_practice
 from goodwill.web.views import home, imports, log, merges, people, person
 
 urlpatterns = [
@@ -26,3 +27,5 @@ urlpatterns = [
     path("imports/<int:run_id>/", imports.import_run, name="import_run"),
     path("imports/<int:run_id>/progress/", imports.import_progress, name="import_progress"),
 ]
+
+urlpatterns += urls_graph.urlpatterns + urls_insights.urlpatterns + urls_practice.urlpatterns

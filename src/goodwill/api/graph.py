@@ -1,0 +1,5 @@
+"""API endpoints of the graph area."""
+
+from ninja import Router
+
+router = Router(tags=["graph"], by_alias=True)

@@ -1,0 +1,5 @@
+"""API endpoints of the practice area."""
+
+from ninja import Router
+
+router = Router(tags=["practice"], by_alias=True)

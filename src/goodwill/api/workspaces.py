@@ -1,0 +1,5 @@
+"""API endpoints of the workspaces area."""
+
+from ninja import Router
+
+router = Router(tags=["workspaces"], by_alias=True)

@@ -1,0 +1,1 @@
+"""Practising good networking: cadences, reminders, ledger, overtures, channels, next actions."""

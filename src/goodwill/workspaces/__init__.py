@@ -1,0 +1,1 @@
+"""Group workspaces: members pool their maps with consent."""

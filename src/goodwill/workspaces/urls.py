@@ -1,0 +1,5 @@
+"""Web pages of group workspaces."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

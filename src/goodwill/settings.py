@@ -14,6 +14,7 @@ Environment:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -102,6 +103,10 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # Assets come from installed packages (django-htmx, ninja, ours); whitenoise serves
 # them straight from the finders, so no collectstatic step and never a CDN.
 WHITENOISE_USE_FINDERS = True
+# Plotly's own bundled browser build, served as /static/plotly/plotly.min.js (the charts and map).
+STATICFILES_DIRS = [
+    ("plotly", str(Path(importlib.util.find_spec("plotly").origin).parent / "package_data"))
+]  # type: ignore[arg-type]
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "login"

@@ -12,7 +12,7 @@ import pytest
 import goodwill
 
 SRC = Path(goodwill.__file__).resolve().parent
-PURE_PACKAGES = ("importers", "graph", "insights")
+PURE_PACKAGES = ("importers", "graph", "insights", "exporters")
 PURE_MODULES = ("goodwill.identity", "goodwill.vocab", "goodwill.config", "goodwill.errors")
 
 

@@ -18,6 +18,7 @@ from goodwill.cli import (
     merges,
     output,
     people,
+    portability,
     practice,
     server,
     workspaces,
@@ -89,6 +90,7 @@ graph.register(app)
 insights.register(app)
 practice.register(app)
 workspaces.register(app)
+portability.register(app)
 
 
 def _usage_hint(exc: typer.TyperException) -> str:

@@ -517,6 +517,9 @@ class CardReader:
                     key = url_key(value)
                 elif p.name in ("X-SOCIALPROFILE", "IMPP", "X-TWITTER"):
                     key = social_key(p, value)
+                elif p.name == "X-GOODWILL-ACCOUNT" and p.types:
+                    # goodwill's own export: an account other address books cannot use.
+                    key = make_key(min(p.types), value)
                 else:
                     continue
             except ValueError as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, Sum
 
 from goodwill.graph.snapshot import BLOCKED, BULK, NEVER_CONNECTOR, Snapshot, from_edges, load
 from goodwill.graph.strength import prior_strength
@@ -25,9 +25,24 @@ _lock = threading.Lock()
 
 
 def stamp(owner: AbstractBaseUser) -> str:
-    people = Person.objects.filter(owner=owner).aggregate(n=Count("id"), last=Max("updated_at"))
+    # The flag sums also catch a flag set with QuerySet.update(), which leaves updated_at alone.
+    people = Person.objects.filter(owner=owner).aggregate(
+        n=Count("id"),
+        last=Max("updated_at"),
+        never=Sum("id", filter=Q(never_connector=True)),
+        blocked=Sum("id", filter=Q(blocked=True)),
+        bulk=Sum("id", filter=Q(bulk=True)),
+    )
     ties = Tie.objects.filter(owner=owner).aggregate(n=Count("id"), last=Max("updated_at"))
-    parts = [people["n"], people["last"], ties["n"], ties["last"]]
+    parts = [
+        people["n"],
+        people["last"],
+        people["never"],
+        people["blocked"],
+        people["bulk"],
+        ties["n"],
+        ties["last"],
+    ]
     return json.dumps([str(p) for p in parts])
 
 

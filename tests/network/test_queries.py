@@ -222,6 +222,17 @@ def test_suggest_for_me_excludes_people_i_know(owner, small):
     assert cat["reasons"][0] == "2 mutual friends including Ann and Bob"
 
 
+def test_suggest_stops_after_two_unanswered_overtures(owner, small):
+    from goodwill.activity.services import record_overture
+
+    for day in (1, 20):
+        when = timezone.make_aware(dt.datetime(2025, 7, day))
+        record_overture(owner, small["Cat"], channel="email", when=when)
+    assert queries.suggest_payload(owner)["suggestions"] == []
+    # Suggestions for someone else still see Cat's ties; only Cat is never offered to me.
+    assert "Bob" in names(queries.suggest_payload(owner, for_who="Ann")["suggestions"])
+
+
 def test_introduce_pairs_an_offer_with_a_need(owner, small):
     p = queries.introduce_payload(owner)
     assert len(p["pairs"]) == 1

@@ -302,7 +302,8 @@ def suggest_payload(
     s = snapshot_for(owner)
     u = node_of(s, person)
     tags = interests.matrices_for(owner, s)
-    exclude = [s.me] if s.me >= 0 and s.me != u else None
+    exclude = [s.me] if s.me >= 0 and s.me != u else []
+    exclude += _stopped_nodes(owner, s)
     found = suggest.suggest(
         s, u, k=k, interests=tags.interests, exclude=exclude, reasons=SUGGEST_REASON_MUTUALS
     )
@@ -326,6 +327,19 @@ def suggest_payload(
             }
         )
     return {"for": {"id": person.id, "name": person.name}, "suggestions": rows}
+
+
+def _stopped_nodes(owner: AbstractBaseUser, s: Snapshot) -> list[int]:
+    """People with unanswered overtures in a row are never suggested again (practice rules)."""
+    from goodwill.practice.overtures import stop_list
+
+    nodes = []
+    for person_id in sorted(stop_list(owner)):
+        try:
+            nodes.append(s.index_of(person_id))
+        except KeyError:
+            continue
+    return nodes
 
 
 def _suggest_reasons(count: int, mutual: list[Ref], shared: list[tuple[str, str]]) -> list[str]:

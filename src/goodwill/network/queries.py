@@ -247,13 +247,16 @@ def reach_payload(owner: AbstractBaseUser, who: list[str], *, max_hops: int = 2)
 
 
 _sharers_cache = interests.SnapshotCache()
+SHARER_HOPS = 2
 
 
 def sharers_payload(owner: AbstractBaseUser, *, k: int = 5) -> dict[str, Any]:
     """The ``k`` friends to ask to share, maximising expected reach within two hops (IMM).
 
-    ``adds`` is each sharer's expected addition in the order chosen; ``expected_reach`` and its
-    interval are a Monte Carlo estimate for the chosen set (the sharers included).
+    ``adds`` is each sharer's expected addition in the order chosen (IMM's marginal gain, which
+    counts the sharer too); ``expected_reach`` and its interval are a Monte Carlo estimate for
+    the chosen set at two hops with the sharers not counted, the same measure as
+    ``reach_payload``'s ``expected``.
     """
     checked("k", k, 1, MAX_SHARERS_K)
     me = ensure_me(owner)
@@ -280,8 +283,11 @@ def _choose_sharers(s: Snapshot, me: int, k: int) -> dict[str, Any]:
     friends = friends[(s.flags[friends] & NOT_AUDIENCE) == 0]
     if friends.size == 0:
         return {"ids": [], "gains": [], "mean": 0.0, "low": 0.0, "high": 0.0}
-    pick = influence.best_sharers(s, k, candidates=friends)
-    estimate = reach.expected_reach(s, pick.nodes, samples=EXPECTED_SAMPLES)
+    pick = influence.best_sharers(s, k, candidates=friends, max_hops=SHARER_HOPS)
+    # Measured as the reach page measures any set: two hops, the sharers themselves not counted.
+    estimate = reach.expected_reach(
+        s, pick.nodes, samples=EXPECTED_SAMPLES, max_hops=SHARER_HOPS, exclude_sharers=True
+    )
     return {
         "ids": [int(s.ids[x]) for x in pick.nodes],
         "gains": [float(g) for g in pick.marginal_gains],

@@ -84,3 +84,15 @@ def demo_client(demo_owner):
     c = Client()
     c.force_login(demo_owner)
     return c
+
+
+@pytest.fixture(autouse=True)
+def _fresh_practice_memo():
+    """Each test starts without remembered whole-network results (ids repeat across tests)."""
+    yield
+    from django.apps import apps
+
+    if apps.ready:
+        from goodwill.practice import memo
+
+        memo.forget()

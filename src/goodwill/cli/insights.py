@@ -164,10 +164,11 @@ def _print_roi(payload: dict[str, Any]) -> None:
     if not payload["channels"]:
         console.print("No channels yet: add the platforms and places you spend time on.")
         return
-    table = Table(title="Channel return (last 12 months)", title_justify="left")
-    columns = ("Channel", "Hours/yr", "People", "Target", "Two-way", "Outcomes", "Referrals")
-    for column in (*columns, "Value", "Per hour"):
-        table.add_column(column, justify="left" if column == "Channel" else "right")
+    table = Table(title="Channel return (last 12 months)", title_justify="left", padding=(0, 1))
+    # Short headers so an 80-column terminal still shows whole channel names.
+    table.add_column("Channel", justify="left", min_width=13, overflow="fold")
+    for column in ("Hours", "People", "Target", "2-way", "Won", "Refs", "Value", "/hour"):
+        table.add_column(column, justify="right", no_wrap=True)
     for c in payload["channels"]:
         table.add_row(
             Text(c["name"] + ("" if c["active"] else " (inactive)")),

@@ -22,6 +22,7 @@ from goodwill.errors import UsageError
 from goodwill.insights.strength import Evidence, Strength, Touch, score
 from goodwill.people.models import Person, Tie
 from goodwill.people.services import ensure_me
+from goodwill.practice import memo
 from goodwill.practice.models import StrengthOverride
 
 RESCORE_BATCH = 1000
@@ -118,8 +119,18 @@ def strengths(
 ) -> dict[int, Strength]:
     """Person id → strength (score and reasons) for every person but me, or only ``people``."""
     moment = as_of or timezone.now()
-    found = evidence_for(owner, as_of=moment, people=people)
-    return {person_id: score(item, moment) for person_id, item in found.items()}
+
+    def compute() -> dict[int, Strength]:
+        found = evidence_for(owner, as_of=moment, people=people)
+        return {person_id: score(item, moment) for person_id, item in found.items()}
+
+    if people is not None:
+        return compute()
+    # Everyone at once (the dashboard, tend, next actions): reused until the data change.
+    # Without a date, "now" is remembered to the minute: decay over a minute is negligible,
+    # and anything logged meanwhile changes the stamp.
+    key = as_of or moment.replace(second=0, microsecond=0)
+    return dict(memo.remembered(owner, "strengths", key, compute))
 
 
 def strength_of(

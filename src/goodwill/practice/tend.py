@@ -21,6 +21,7 @@ from goodwill.graph.strength import prior_strength
 from goodwill.insights import tend as rules
 from goodwill.people.models import Person, Tag, Tie
 from goodwill.people.services import ensure_me
+from goodwill.practice import memo
 from goodwill.practice.models import Cadence, Snooze, StrengthOverride
 
 MAX_CADENCE_DAYS = 3650
@@ -110,6 +111,15 @@ def contacts(
 ) -> list[rules.Contact]:
     """Everyone tended, with strength, last contact, cadences and snoozes (six queries)."""
     day = today_or(day)
+    if people is None:
+        # The whole list is reused until the data change (see practice.memo).
+        return list(memo.remembered(owner, "tend-contacts", day, lambda: _contacts(owner, day)))
+    return _contacts(owner, day, people)
+
+
+def _contacts(
+    owner: AbstractBaseUser, day: dt.date, people: Collection[int] | None = None
+) -> list[rules.Contact]:
     rows = _tended_people(owner, day)
     if people is not None:
         wanted = set(people)

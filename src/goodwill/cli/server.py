@@ -17,7 +17,7 @@ import typer
 
 from goodwill import config
 from goodwill.cli import output
-from goodwill.cli.setup import Globals, Site, bootstrap, globals_of
+from goodwill.cli.setup import Globals, Site, bootstrap, globals_of, remember_default_user
 from goodwill.errors import ConfigError, GoodwillError, UsageError
 from goodwill.identity import normalise
 
@@ -180,7 +180,18 @@ def demo_command(
         summary = build_demo(
             seed, as_of=day, username=DEMO_USER, password=DEMO_PASSWORD, progress=report
         )
+    from django.contrib.auth import get_user_model
+
+    from goodwill.workspaces.demo import GROUP_NAME, MEMBERS, build_group_demo
+
+    demo_user = get_user_model().objects.get(username=DEMO_USER)
+    build_group_demo(demo_user, seed=seed, password=DEMO_PASSWORD, as_of=summary.as_of)
+    remember_default_user(DEMO_USER)  # commands act for the demo user without --user
     output.say(f"Demo network (seed {seed}) ready in {site.where}{_counts(summary)}.")
+    output.say(
+        f"The {GROUP_NAME} group: you and writer-01 ... writer-{MEMBERS:02d} "
+        f"(password {DEMO_PASSWORD})."
+    )
     output.say(
         f"Open {_url(_shown_host(host), port)} and log in as "
         f"{summary.username} / {summary.password}"
@@ -195,7 +206,10 @@ def _refuse_real_users(site: Site) -> None:
     # The demo replaces its user's whole network; keep it away from real people's data.
     from django.contrib.auth import get_user_model
 
-    others = get_user_model().objects.exclude(username=DEMO_USER).order_by("username")
+    from goodwill.workspaces.demo import member_usernames
+
+    demo_users = [DEMO_USER, *member_usernames()]
+    others = get_user_model().objects.exclude(username__in=demo_users).order_by("username")
     names = list(others.values_list("username", flat=True)[:5])
     if names:
         raise ConfigError(

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
 
 MAX_USERS_LISTED = 10
+# In the data folder: the user commands act for when several share it.
+DEFAULT_USER_FILE = "default_user"
 
 
 @dataclass
@@ -128,7 +130,7 @@ def _migrate_quietly() -> None:
 
 
 def select_user(options: Globals) -> AbstractUser:
-    """The user named by --user, or the only user there is."""
+    """The user named by --user, else the only user, else the folder's default user."""
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.order_by("username")
@@ -144,8 +146,31 @@ def select_user(options: Globals) -> AbstractUser:
     if not names:
         raise ConfigError("there is no user yet: run `goodwill init`")
     if len(names) > 1:
-        raise Ambiguous(f"several users ({listed}): choose one with --user NAME")
+        default = default_username()
+        user = users.filter(username=default).first() if default else None
+        if user is None:
+            raise Ambiguous(f"several users ({listed}): choose one with --user NAME")
+        return user  # type: ignore[no-any-return]
     return users.get()  # type: ignore[no-any-return]
+
+
+def _default_user_file() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / DEFAULT_USER_FILE
+
+
+def default_username() -> str | None:
+    """The user commands act for when there are several and --user is not given."""
+    try:
+        return _default_user_file().read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def remember_default_user(username: str) -> None:
+    """Make ``username`` the one commands act for without --user (the demo writes it)."""
+    _default_user_file().write_text(username + "\n", encoding="utf-8")
 
 
 def globals_of(ctx: Any) -> Globals:

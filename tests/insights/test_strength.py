@@ -171,6 +171,7 @@ def test_override_set_and_cleared(owner):
 @pytest.mark.django_db
 def test_rescore_writes_my_ties_only_and_refreshes_the_snapshot(owner):
     from goodwill.activity.services import log_interaction
+    from goodwill.graph.strength import prior_strength
     from goodwill.network.snapshots import snapshot_for
     from goodwill.people.models import Tie
     from goodwill.people.services import create_person, ensure_me, state_tie
@@ -188,9 +189,35 @@ def test_rescore_writes_my_ties_only_and_refreshes_the_snapshot(owner):
     assert rescore(owner) == 1
     mine.refresh_from_db()
     theirs.refresh_from_db()
-    assert mine.strength == pytest.approx(strength_of(owner, ann).score, abs=1e-3)
+    expected = max(strength_of(owner, ann).score, prior_strength("knows", 1.0))
+    assert mine.strength == pytest.approx(expected, abs=1e-3)
     assert theirs.strength is None
     after = snapshot_for(owner)
     assert after is not before
     assert rescore(owner) == 0
     assert Tie.objects.filter(owner=owner, strength__isnull=False).count() == 1
+
+
+@pytest.mark.django_db
+def test_rescore_keeps_what_the_kind_of_tie_implies_unless_overridden(owner):
+    from goodwill.graph.strength import prior_strength
+    from goodwill.people.services import create_person, ensure_me, state_tie
+    from goodwill.practice.scoring import rescore, set_override, strength_of
+
+    me = ensure_me(owner)
+    sister = create_person(owner, "Ida Marsh")
+    old_friend = create_person(owner, "Tom Reed")
+    family = state_tie(owner, me, sister, kind="family")
+    follow = state_tie(owner, me, old_friend, kind="follow")
+    rescore(owner)
+    family.refresh_from_db()
+    follow.refresh_from_db()
+    # No history at all: a sister stays a strong link for paths; a follow stays a follow.
+    assert strength_of(owner, sister).score < prior_strength("family", 1.0)
+    assert family.strength == pytest.approx(prior_strength("family", 1.0), abs=1e-3)
+    assert follow.strength == pytest.approx(prior_strength("follow", 1.0), abs=1e-3)
+    # Your own judgement wins outright, even below the kind's default.
+    set_override(owner, sister, 0.2)
+    rescore(owner)
+    family.refresh_from_db()
+    assert family.strength == pytest.approx(0.2)

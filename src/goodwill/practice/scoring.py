@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from goodwill.activity.models import Participant
 from goodwill.errors import UsageError
+from goodwill.graph.strength import prior_strength
 from goodwill.insights.strength import Evidence, Strength, Touch, score
 from goodwill.people.models import Person, Tie
 from goodwill.people.services import ensure_me
@@ -166,18 +167,29 @@ def clear_override(owner: AbstractBaseUser, person: Person) -> bool:
 
 @transaction.atomic
 def rescore(owner: AbstractBaseUser, *, as_of: dt.datetime | None = None) -> int:
-    """Write the current score onto every tie between me and someone; returns how many changed."""
+    """Write the strength the graph should use onto every tie between me and someone.
+
+    Your override wins outright. Otherwise the tie keeps at least the strength its kind implies
+    (a partner, a family member, a co-worker): a quiet spell makes a relationship *cold* for
+    tending, but it does not make a sister a weak link on a path to someone. History can only
+    raise it. Returns how many ties changed.
+    """
     me_id = ensure_me(owner).id
     scores = strengths(owner, as_of=as_of)
     now = timezone.now()
     changed = []
     for tie in Tie.objects.filter(Q(a_id=me_id) | Q(b_id=me_id), owner=owner).only(
-        "id", "a_id", "b_id", "strength", "updated_at"
+        "id", "a_id", "b_id", "kind", "weight", "strength", "updated_at"
     ):
         found = scores.get(tie.b_id if tie.a_id == me_id else tie.a_id)
         if found is None:
             continue
-        value = round(found.score, 4)
+        scored = (
+            found.score
+            if found.overridden
+            else max(found.score, prior_strength(tie.kind, tie.weight))
+        )
+        value = round(scored, 4)
         if tie.strength is None or abs(tie.strength - value) > 1e-6:
             tie.strength = value
             # The graph snapshot notices changes by the ties' latest update time.

@@ -311,7 +311,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--peers", nargs="*", default=list(PEERS), choices=list(PEERS))
     parser.add_argument("--budget", type=float, default=10.0, help="seconds per peer query type")
-    parser.add_argument("--nx-max-ties", type=int, default=10_000_000)
+    parser.add_argument(
+        "--nx-max-ties",
+        type=int,
+        default=2_000_000,
+        help="skip NetworkX above this many ties (at 10M it needs more than 10 GB)",
+    )
     parser.add_argument(
         "--best-of",
         type=int,

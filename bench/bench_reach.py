@@ -3,6 +3,7 @@
     python bench/bench_reach.py                    # --size medium: SNAP graphs + 100k people
     python bench/bench_reach.py --size large       # + the 1M people / 10M ties graph
     python bench/bench_reach.py --size small       # ego-Facebook and email-Enron only
+    python bench/bench_reach.py --graphs generated-1m --profile   # where reach's time goes
 
 Per graph:
 
@@ -289,7 +290,7 @@ def workspace_mb(s: Snapshot) -> float:
     for work in pool:
         total += work.stamp.nbytes
         arrays = [*work._int32.values(), *work._uint32.values()]
-        arrays += [a for a in (work._labels, work._mark) if a is not None]
+        arrays += [a for a in (work._labels, work._mark, work._state) if a is not None]
         total += sum(a.nbytes for a in arrays)
     return total / 1e6
 
@@ -429,10 +430,82 @@ def bench_greedy_peer(s: Snapshot, notes: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+# -- profile -----------------------------------------------------------------------------------
+def profile_reach(name: str, args: argparse.Namespace) -> None:
+    """Where the time of ``reach(hops=2)`` goes: CPU time (``thread_time``, so that waiting for
+    a core on a shared machine does not count) of its phases, run here one by one exactly as
+    ``reach._search`` runs them, and the ties its last round scans."""
+    from goodwill.graph.reach import audience
+
+    k = _kernels_reach
+    s = load_graph(name)
+    sets = sharer_sets(s, args.queries, seed=11)
+    reach(s, sets[0])
+    degrees = s.degrees()
+    clock = time.thread_time
+    phases: dict[str, list[float]] = {
+        "first round": [],
+        "last round": [],
+        "reset": [],
+        "tally": [],
+        "whole reach()": [],
+    }
+    scanned: list[int] = []
+    for sharers in sets:
+        nodes = np.asarray(sharers, dtype=np.int64)
+        with k.scratch(s) as work:
+            members, labels = work.int32("members"), work.labels
+            front, front_labels = work.int32("front"), work.uint32("front_labels")
+            state, silent = work.state(s.flags)
+            t0 = clock()
+            _, count, _, n_front, first = k.reach_rounds(
+                s.indptr, s.indices, s.flags, k.SILENT, nodes, 2, labels, work.mark,
+                work.label_epoch, members, front, front_labels, work.int32("changed"),
+            )  # fmt: skip
+            work.label_epoch = first + 2
+            t1 = clock()
+            end, _, _ = k.reach_final(
+                s.indptr, s.indices, labels, first + 2, front, front_labels, n_front,
+                members, count, len(nodes), state, work.int32("order"),
+            )  # fmt: skip
+            t2 = clock()
+            k.clear_state(state, members, end, silent)
+            t3 = clock()
+            k.reach_tally(labels, members, 0, count, len(nodes))
+            t4 = clock()
+        reach(s, nodes)
+        t5 = clock()
+        spent = (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)
+        for phase, seconds in zip(phases, spent, strict=True):
+            phases[phase].append(seconds)
+        scanned.append(int(degrees[audience(s, nodes, hops=1)].sum()))
+    print(f"# {name}: n={s.n:,} m={s.m:,}, {len(sets)} sharer sets of {SHARERS} (1 in 4 hub-heavy)")
+    for phase, values in phases.items():
+        ms = np.asarray(values) * 1000.0
+        print(
+            f"  {phase:14s} CPU ms: median {np.median(ms):.3f}, p95 {np.percentile(ms, 95):.3f},"
+            f" max {ms.max():.3f}"
+        )
+    ties = np.asarray(scanned, dtype=np.float64)
+    heavy = np.argsort(phases["whole reach()"])[-max(1, len(sets) // 20) :]
+    last = np.asarray(phases["last round"])[heavy]
+    print(
+        f"  last round scans {np.median(ties):,.0f} ties at the median; the slowest 5% of queries"
+        f" scan {ties[heavy].mean():,.0f} on average, at {(last * 1e9 / ties[heavy]).mean():.1f}"
+        " ns per tie"
+    )
+
+
 # -- main ----------------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="medium")
+    parser.add_argument("--graphs", nargs="*", help="graph names instead of --size")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="only profile 2-hop reach of 20: CPU time per phase, ties scanned (no peers)",
+    )
     parser.add_argument("--queries", type=int, default=200, help="sharer sets for 2-hop reach")
     parser.add_argument("--nx-queries", type=int, default=50, help="of those, run by NetworkX")
     parser.add_argument("--ic-queries", type=int, default=20, help="sharer sets for cascades")
@@ -446,6 +519,10 @@ def main() -> None:
         memory_probe(*args.memory_probe)
         return
     print(command_line())
+    if args.profile:
+        for name in args.graphs or SIZES[args.size]:
+            profile_reach(name, args)
+        return
     python = sys.version.split()[0]
     print(f"# {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, Python {python}")
     if not args.no_jit_probe:
@@ -453,7 +530,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
     memory: list[dict[str, Any]] = []
-    for name in SIZES[args.size]:
+    for name in args.graphs or SIZES[args.size]:
         started = time.perf_counter()
         s = load_graph(name)
         reach(s, sharer_sets(s, 1, 0)[0])  # warm up: kernels loaded, workspace allocated

@@ -155,6 +155,45 @@ def test_reach_on_ego_facebook(facebook):
             assert (r.adds.tolist(), r.unique.tolist()) == (adds, unique)
 
 
+def test_back_to_back_queries_on_one_workspace(facebook):
+    """The last round's per-node states are reset after every query (by a full clear after a
+    large query, node by node after a small one): many queries in a row on one snapshot with
+    silent people, each against per-sharer balls."""
+    rng = np.random.default_rng(11)
+    silent = rng.choice(facebook.n, 200, replace=False)
+    flags = {int(v): BLOCKED if i % 2 else BULK for i, v in enumerate(silent)}
+    s = from_edges(
+        facebook.ids,
+        np.repeat(np.arange(facebook.n), np.diff(facebook.indptr)),
+        facebook.indices,
+        facebook.weights,
+        flags=flags,
+    )
+    hubs = np.argsort(-s.degrees())[:40]
+    low = np.flatnonzero(s.degrees() == 1)
+    for trial in range(30):
+        pool = (hubs, low, np.arange(s.n))[trial % 3]
+        sharers = rng.choice(pool, int(rng.integers(1, 12))).tolist()
+        sharers += sharers[:1] + silent[:1].tolist()  # a repeat and a silent sharer
+        hops = int(rng.integers(1, 4))
+        r = reach.reach(s, sharers, hops=hops)
+        k = len(sharers)
+        first = np.full(s.n, k)
+        reached_by = np.zeros(s.n, dtype=np.int64)
+        for rank, node in enumerate(sharers):
+            if node in sharers[:rank]:
+                continue
+            ball = audience(s, [node], hops=hops)
+            first[ball] = np.minimum(first[ball], rank)
+            reached_by[ball] += 1
+        inside = reached_by > 0
+        assert r.total == int(inside.sum())
+        assert r.adds.tolist() == np.bincount(first[inside], minlength=k)[:k].tolist()
+        alone = inside & (reached_by == 1)
+        assert r.unique.tolist() == np.bincount(first[alone], minlength=k)[:k].tolist()
+        assert (r.adds[-1], r.unique[-1]) == (0, 0)  # the silent sharer
+
+
 def test_blocked_and_bulk_are_not_audience_and_do_not_relay():
     # 0 - 1 - 2 - 3 and 0 - 4 - 5: 1 is blocked, 4 bulk, 5 never-connector.
     s = snapshot_of(

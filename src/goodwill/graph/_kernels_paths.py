@@ -19,6 +19,8 @@ from typing import Any, TypeVar, cast
 import numba
 import numpy as np
 
+from goodwill.graph._kernels_build import half
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -47,7 +49,7 @@ def edge_strength(indptr: Any, indices: Any, weights: Any, u: int, v: int) -> fl
     start, stop = indptr[u], indptr[u + 1]
     position = _lower_bound(indices, start, stop, v)
     if position < stop and indices[position] == v:
-        return float(weights[position])
+        return float(half(weights[position]))
     return 0.0
 
 
@@ -203,7 +205,7 @@ def strongest_chains(
         for f in frontier:
             y = nodes[f]
             for e in range(indptr[y], indptr[y + 1]):
-                w = weights[e]
+                w = half(weights[e])
                 if w < min_w:
                     continue
                 z = indices[e]
@@ -247,7 +249,8 @@ def strongest_chains(
     # ---- phase 2: first contacts, strongest tie first ----
     start, stop = indptr[source], indptr[source + 1]
     degree = stop - start
-    order = np.argsort(-weights[start:stop], kind="mergesort")
+    # Bits of non-negative halves sort as their values do.
+    order = np.argsort(-weights[start:stop].astype(np.int64), kind="mergesort")
     size = max(degree * k_slots, 1)
     c_value = np.zeros(size, dtype=np.float64)
     c_hops = np.zeros(size, dtype=np.int32)
@@ -267,7 +270,7 @@ def strongest_chains(
     since_check = 0
     for position in order:
         e = start + position
-        wsc = weights[e]
+        wsc = half(weights[e])
         if wsc < min_w or wsc < bound:
             break
         c = indices[e]
@@ -291,8 +294,8 @@ def strongest_chains(
             floor = bound if not distinct_targets else 0.0
             for e2 in range(indptr[c], indptr[c + 1]):
                 x = indices[e2]
-                base = float(wsc) * weights[e2]
-                if weights[e2] < min_w or x == source or base < floor:
+                base = float(wsc) * half(weights[e2])
+                if half(weights[e2]) < min_w or x == source or base < floor:
                     continue
                 if tmark[x] != 0:
                     _offer(
@@ -515,10 +518,10 @@ def warm_chains(
     bound = 0.0
     max_s = 0.0
     for e in range(s_start, s_stop):
-        max_s = max(max_s, float(weights[e]))
+        max_s = max(max_s, float(half(weights[e])))
     max_t = 0.0
     for e in range(indptr[target], indptr[target + 1]):
-        max_t = max(max_t, float(weights[e]))
+        max_t = max(max_t, float(half(weights[e])))
     # forward rows: F layers 1..n_layers, k slots each: value and origin (position in N(s))
     f_cap = max(degree, 16)
     f_nodes = np.empty(f_cap, dtype=np.int32)
@@ -536,7 +539,7 @@ def warm_chains(
     for p in range(degree):
         e = s_start + p
         c = indices[e]
-        w = float(weights[e])
+        w = float(half(weights[e]))
         if w < min_w:
             continue
         if c == target:
@@ -591,7 +594,7 @@ def warm_chains(
                 if top * max_t < bound:
                     continue
                 for e in range(indptr[x], indptr[x + 1]):
-                    w = weights[e]
+                    w = half(weights[e])
                     if w < min_w:
                         continue
                     z = indices[e]
@@ -664,7 +667,7 @@ def warm_chains(
                 if u * max_s < bound:
                     continue
                 for e in range(indptr[y], indptr[y + 1]):
-                    w = weights[e]
+                    w = half(weights[e])
                     if w < min_w:
                         continue
                     z = indices[e]
@@ -731,7 +734,7 @@ def warm_chains(
         a, i, b, j = meet[p, 0], meet[p, 1], meet[p, 2], meet[p, 3]
         if a < 0:  # the direct tie
             out[o, 1] = target
-            out_w[o, 0] = weights[s_start + p]
+            out_w[o, 0] = half(weights[s_start + p])
             continue
         # forward part: walk back from a (layer i) to the first contact
         cur = a
@@ -753,7 +756,7 @@ def warm_chains(
                     continue
                 for q in range(k):
                     if f_org[lu, col + q] == p and f_val[lu, col + q] > 0.0:
-                        diff = abs(f_val[lu, col + q] * weights[e] - value)
+                        diff = abs(f_val[lu, col + q] * half(weights[e]) - value)
                         if diff < gap:
                             gap, pick, pick_value = diff, u_node, f_val[lu, col + q]
             cur = pick
@@ -774,7 +777,7 @@ def warm_chains(
                 lu = loc_b[u_node]
                 if lu < 0 or b_val[lu, layer] == 0.0:
                     continue
-                diff = abs(b_val[lu, layer] * weights[e] - value)
+                diff = abs(b_val[lu, layer] * half(weights[e]) - value)
                 if diff < gap:
                     gap, pick, pick_value = diff, u_node, b_val[lu, layer]
             cur = pick

@@ -1,9 +1,10 @@
 """Numba kernels behind ``reach`` and ``influence`` (private: the public API is in those modules).
 
-Every kernel works on the snapshot's CSR arrays (``indptr``, ``indices``, ``weights``,
-``flags``), releases the GIL and is compiled once and cached on disk. None allocates anything
-proportional to the graph: the caller lends a :class:`Scratch` (per-node arrays kept for the
-snapshot's lifetime) so that repeated queries reuse memory.
+Every kernel works on the snapshot's CSR arrays (``indptr``, ``indices``, ``weights`` as their
+uint16 bits, read through ``_kernels_build.half``, and ``flags``), releases the GIL and is
+compiled once and cached on disk. None allocates anything proportional to the graph: the caller
+lends a :class:`Scratch` (per-node arrays kept for the snapshot's lifetime) so that repeated
+queries reuse memory.
 
 Visited sets are *epoch stamps*: ``stamp[v] == epoch`` means "seen in this traversal". Starting
 a traversal only increments ``epoch`` (O(1), no clearing); the array is cleared once every
@@ -27,14 +28,16 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit as _numba_njit
 
+from goodwill.graph._kernels_build import half
 from goodwill.graph.snapshot import BLOCKED, BULK, Snapshot
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
-F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 U8 = npt.NDArray[np.uint8]
+U16 = npt.NDArray[np.uint16]
 U32 = npt.NDArray[np.uint32]
+U64 = npt.NDArray[np.uint64]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -71,6 +74,7 @@ __all__ = [
     "SILENT",
     "Scratch",
     "ball_kernel",
+    "clear_state",
     "greedy_cover_kernel",
     "ic_kernel",
     "reach_final",
@@ -88,7 +92,8 @@ class Scratch:
 
     ``stamp``/``epoch`` serve the traversal kernels; ``labels``/``mark``/``label_epoch`` the
     exact reach kernel, which packs a node's round stamp and sharer label into one uint32 so
-    that a tie scanned costs one random read of a 4-byte word.
+    that a tie scanned costs one random read of a 4-byte word; ``state`` the 2 bits per node
+    of its last round. Named int32 arrays have ``n + 1`` entries.
     """
 
     def __init__(self, n: int) -> None:
@@ -98,6 +103,8 @@ class Scratch:
         self.label_epoch = 0
         self._labels: U32 | None = None
         self._mark: I32 | None = None
+        self._state: U64 | None = None
+        self._silent: I32 | None = None
         self._int32: dict[str, I32] = {}
         self._uint32: dict[str, U32] = {}
 
@@ -115,11 +122,21 @@ class Scratch:
             self._mark = _touched(np.zeros(self.n, dtype=np.int32))
         return self._mark
 
+    def state(self, flags: U8) -> tuple[U64, I32]:
+        """For ``reach_final``: the 2-bit states (32 nodes per word; silent nodes 3) and the
+        silent nodes' indices."""
+        if self._state is None or self._silent is None:
+            self._silent = np.flatnonzero(flags & SILENT).astype(np.int32)
+            self._state = _touched(np.zeros((self.n + 31) // 32, dtype=np.uint64))
+            clear_state(self._state, self._silent, self._state.shape[0], self._silent)
+        return self._state, self._silent
+
     def int32(self, name: str) -> I32:
-        """A named int32[n] array (contents undefined between calls)."""
+        """A named int32[n + 1] array (contents undefined between calls; the extra slot
+        lets ``reach_final`` append without a bounds test)."""
         array = self._int32.get(name)
         if array is None:
-            array = _touched(np.zeros(self.n, dtype=np.int32))
+            array = _touched(np.zeros(self.n + 1, dtype=np.int32))
             self._int32[name] = array
         return array
 
@@ -356,40 +373,136 @@ def reach_rounds(
     return levels, count, n_sharers, n_front, first
 
 
+@_jit(cache=True, nogil=True, inline="always")
+def _state(state: U64, w: int) -> int:
+    return int((state[w >> 5] >> np.uint64((w & 31) << 1)) & np.uint64(3))
+
+
+@_jit(cache=True, nogil=True, inline="always")
+def _set_state(state: U64, w: int, value: int) -> None:
+    shift = np.uint64((w & 31) << 1)
+    word = state[w >> 5] & ~(np.uint64(3) << shift)
+    state[w >> 5] = word | (np.uint64(value) << shift)
+
+
 @_jit(cache=True, nogil=True)
 def reach_final(
     indptr: I64,
     indices: I32,
     labels: U32,
-    first: int,
-    hops: int,
+    final: int,
     front: I32,
     front_labels: U32,
     n_front: int,
     out: I32,
     start: int,
-) -> int:
+    k: int,
+    state: U64,
+    order: I32,
+) -> tuple[int, I64, I64]:
     """The last round of the exact reach search (most of the work): the values of the front
-    move one more hop, and nodes reached for the first time go to ``out[start:]``; returns
-    the new end. Nothing changed here is passed on, so no node is queued again."""
+    move one more hop (round stamp ``final``), and nodes reached for the first time go to
+    ``out[start:]``.
+
+    Returns the new end and, for the nodes reached in this round only, how many each sharer
+    rank brought in first (``adds``) and alone (``unique``), counted on the way.
+
+    Nothing changed here is passed on, so the round can go in any order: it goes through the
+    front by ascending sharer rank (a counting sort), one *group* per rank. Then the first
+    push that reaches a node carries its final ``best`` (the group's rank), the nodes a group
+    reaches first are ``out[begin:end]``, and a node with two sharers can change no more: it
+    is *saturated*. A 2-bit ``state`` per node (256 KB per million people, small enough for
+    the core's own cache, where the 4-byte labels are not) says: 0 not reached, 1 merge
+    through the label (reached in an earlier round, or by an earlier group alone), 2 reached
+    by the current group alone so far, 3 saturated (and silent nodes, for good). A tie to a
+    node in state 0, 2 or 3 is handled without a branch: the state word is rewritten
+    (``state | 2`` for a push from one sharer, ``3`` from several), the node appended to
+    ``out`` and the count moved on only when it was 0; only state 1 (a few per cent of the
+    ties of a hub-heavy query) reads the label. When a group ends, its nodes still in state
+    2 get their label and state 1. ``state`` is all zero but the silent nodes on entry, and
+    so again after ``clear_state``.
+    """
     values = np.uint32((1 << _STAMP_SHIFT) - 1)
-    stamp = np.uint32((first + hops) << _STAMP_SHIFT)
-    count = start
+    stamp = np.uint32(final << _STAMP_SHIFT)
+    three = np.uint64(3)
+    # Counting sort of the front by sharer rank.
+    bucket = np.zeros(k + 1, dtype=np.int64)
     for i in range(n_front):
+        bucket[(front_labels[i] >> 1) + 1] += 1
+    for r in range(k):
+        bucket[r + 1] += bucket[r]
+    for i in range(n_front):
+        r = front_labels[i] >> 1
+        order[bucket[r]] = i
+        bucket[r] += 1
+    for i in range(start):
+        _set_state(state, out[i], 1)
+    adds = np.zeros(k, dtype=np.int64)
+    unique = np.zeros(k, dtype=np.int64)
+    count = start
+    group = -1
+    begin = count
+    alone = 0  # nodes of the current group in state 2
+    for j in range(n_front + 1):
+        fa = np.int64(front_labels[order[j]] >> 1) if j < n_front else -1
+        if fa != group:
+            if group >= 0:  # the group is over: its lone nodes now merge through labels
+                adds[group] = count - begin
+                unique[group] += alone
+                for q in range(begin, count):
+                    w = out[q]
+                    if _state(state, w) == 2:
+                        _set_state(state, w, 1)
+                        labels[w] = stamp | np.uint32(group << 1)
+            if j == n_front:
+                break
+            group = int(fa)
+            begin = count
+            alone = 0
+        i = order[j]
+        several = front_labels[i] & 1
+        raise_to = three if several else np.uint64(2)
         u = front[i]
-        pair = front_labels[i]
-        fa = np.int64(pair >> 1)
-        fm = np.int64(pair & 1)
         for e in range(indptr[u], indptr[u + 1]):
             w = indices[e]
-            key = labels[w]
-            if key >> _STAMP_SHIFT < first:
-                labels[w] = stamp | pair
-                out[count] = w
-                count += 1
+            shift = np.uint64((w & 31) << 1)
+            word = state[w >> 5]
+            current = (word >> shift) & three
+            if current == 1:
+                key = labels[w]
+                m = np.int64(key & 1)
+                a = np.int64((key >> 1) & _RANK_MASK)
+                new_a = fa if fa < a else a
+                new_m = m | np.int64(several) | (1 if fa != a else 0)
+                if new_a != a or new_m != m:
+                    labels[w] = (key & ~values) | np.uint32((new_a << 1) | new_m)
+                if new_m:
+                    state[w >> 5] = word | (three << shift)
+                    if key >> _STAMP_SHIFT == final and m == 0:
+                        unique[a] -= 1  # reached alone by an earlier group: no longer alone
+                continue
+            state[w >> 5] = word | (raise_to << shift)
+            fresh = 1 if current == 0 else 0
+            out[count] = w
+            count += fresh
+            if several:
+                alone -= 1 if current == 2 else 0
             else:
-                _merge(labels, w, key, fa, fm, values)
-    return count
+                alone += fresh
+    return count, adds, unique
+
+
+@_jit(cache=True, nogil=True)
+def clear_state(state: U64, members: I32, count: int, silent_nodes: I32) -> None:
+    """Back to "not reached" for ``members[:count]`` (all zero, then the silent nodes, when
+    that is cheaper)."""
+    if count * 4 > state.shape[0]:
+        state[:] = 0
+        for i in range(silent_nodes.shape[0]):
+            _set_state(state, silent_nodes[i], 3)
+    else:
+        for i in range(count):
+            _set_state(state, members[i], 0)
 
 
 @_jit(cache=True, nogil=True)
@@ -459,7 +572,7 @@ def ball_kernel(
 def ic_kernel(
     indptr: I64,
     indices: I32,
-    weights: F32,
+    weights: U16,
     scale: float,
     flags: U8,
     silent: int,
@@ -505,7 +618,7 @@ def ic_kernel(
             for e in range(indptr[u], indptr[u + 1]):
                 # The coin first: a tie that does not pass the post on costs no random read.
                 state, draw = _uniform(state)
-                if draw >= scale * weights[e]:
+                if draw >= scale * half(weights[e]):
                     continue
                 w = indices[e]
                 if stamp[w] == epoch or flags[w] & silent:
@@ -521,7 +634,7 @@ def ic_kernel(
 def rr_kernel(
     indptr: I64,
     indices: I32,
-    weights: F32,
+    weights: U16,
     scale: float,
     flags: U8,
     silent: int,
@@ -574,7 +687,7 @@ def rr_kernel(
             for e in range(indptr[u], indptr[u + 1]):
                 # The coin first: a tie that is not live costs no random read.
                 state, draw = _uniform(state)
-                if draw >= scale * weights[e]:
+                if draw >= scale * half(weights[e]):
                     continue
                 w = indices[e]
                 if stamp[w] == epoch or flags[w] & silent:

@@ -1,9 +1,9 @@
 """Numba kernels behind ``suggest`` and ``broker`` (private: the public API is in those modules).
 
-Every kernel works on the snapshot's CSR arrays (``indptr``, ``indices``, ``weights``,
-``flags``) and, for interests, on a row-normalised CSR matrix and its CSC transpose. They
-release the GIL, allocate nothing proportional to the graph (the caller lends a workspace) and
-are compiled once and cached on disk.
+Every kernel works on the snapshot's CSR arrays (``indptr``, ``indices``, ``weights`` as their
+uint16 bits, read through ``_kernels_build.half``, and ``flags``) and, for interests, on a row-
+normalised CSR matrix and its CSC transpose. They release the GIL, allocate nothing proportional
+to the graph (the caller lends a workspace) and are compiled once and cached on disk.
 
 Two conventions keep the hot loop to one random read-modify-write per visited tie:
 
@@ -25,11 +25,13 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit as _numba_njit
 
+from goodwill.graph._kernels_build import half
+
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
-F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 U8 = npt.NDArray[np.uint8]
+U16 = npt.NDArray[np.uint16]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -146,7 +148,7 @@ def _keep_best(best_v: F64, best_i: I64, count: int, limit: int, value: float, i
 def _mutuals(
     indptr: I64,
     indices: I32,
-    weights: F32,
+    weights: U16,
     flags: U8,
     acc: F64,
     u: int,
@@ -180,7 +182,7 @@ def _mutuals(
             dz = indptr[z + 1] - indptr[z]
             if dz < 2:  # only when u == v: no common neighbour of two people
                 continue
-            strength = float(weights[p]) * float(weights[q])
+            strength = float(half(weights[p])) * float(half(weights[q]))
             path = strength if weighted else 1.0
             aa += path / math.log(dz)
             ra += path / dz
@@ -199,7 +201,7 @@ def _mutuals(
             dz = indptr[z + 1] - indptr[z]
             if dz < 2:  # only when u == v: no common neighbour of two people
                 continue
-            strength = float(weights[p]) * float(weights[q])
+            strength = float(half(weights[p])) * float(half(weights[q]))
             path = strength if weighted else 1.0
             aa += path / math.log(dz)
             ra += path / dz
@@ -245,7 +247,7 @@ def _row_dot(
 def suggest_kernel(
     indptr: I64,
     indices: I32,
-    weights: F32,
+    weights: U16,
     flags: U8,
     source: int,
     weighted: bool,
@@ -296,14 +298,14 @@ def suggest_kernel(
             continue
         base = 1.0 / dz if resource else 1.0 / math.log(dz)
         if weighted:
-            base *= weights[p]
+            base *= half(weights[p])
             for q in range(z0, z1):
                 v = indices[q]
                 x = acc[v]
                 if x == 0.0:
                     touched[nt] = v
                     nt += 1
-                acc[v] = x + base * weights[q]
+                acc[v] = x + base * half(weights[q])
         else:
             for q in range(z0, z1):
                 v = indices[q]
@@ -385,7 +387,7 @@ def suggest_kernel(
 def pair_scores_kernel(
     indptr: I64,
     indices: I32,
-    weights: F32,
+    weights: U16,
     flags: U8,
     us: I64,
     vs: I64,
@@ -433,7 +435,7 @@ def pair_scores_kernel(
 # -- introductions the ego could make ------------------------------------------------------------
 @njit(cache=True, nogil=True)
 def ego_ties(
-    indptr: I64, indices: I32, weights: F32, contacts: I64, acc: F64
+    indptr: I64, indices: I32, weights: U16, contacts: I64, acc: F64
 ) -> tuple[I64, I64, F64]:
     """The ties among ``contacts`` (sorted node indices) as a local CSR: row pointers, local
     column indices and strengths. ``acc`` is a zeroed workspace (n entries), marked with
@@ -453,7 +455,7 @@ def ego_ties(
             mark = acc[indices[p]]
             if mark > 0.0:
                 cols[used] = int(mark) - 1
-                strength[used] = weights[p]
+                strength[used] = half(weights[p])
                 used += 1
         lptr[a + 1] = used
     for a in range(nc):
@@ -615,7 +617,7 @@ def _cross_dot(
 # -- brokerage -----------------------------------------------------------------------------------
 @njit(cache=True, nogil=True)
 def brokerage_kernel(
-    indptr: I64, indices: I32, weights: F32, ego: int, weighted: bool
+    indptr: I64, indices: I32, weights: U16, ego: int, weighted: bool
 ) -> tuple[float, float]:
     """Burt's effective size and constraint of ``ego`` (NaN for an isolated ego).
 
@@ -629,7 +631,7 @@ def brokerage_kernel(
         return np.nan, np.nan
     total = 0.0
     for p in range(e0, e1):
-        total += weights[p] if weighted else 1.0
+        total += half(weights[p]) if weighted else 1.0
     # strength (row sum) and strongest tie of every contact
     strength = np.empty(d, np.float64)
     strongest = np.empty(d, np.float64)
@@ -638,7 +640,7 @@ def brokerage_kernel(
         s = 0.0
         top = 0.0
         for q in range(indptr[j], indptr[j + 1]):
-            w = weights[q] if weighted else 1.0
+            w = half(weights[q]) if weighted else 1.0
             s += w
             if w > top:
                 top = w
@@ -649,7 +651,7 @@ def brokerage_kernel(
     for i in range(d):
         pj = e0 + i
         j = indices[pj]
-        p_ej = (weights[pj] if weighted else 1.0) / total
+        p_ej = (half(weights[pj]) if weighted else 1.0) / total
         redundancy = 0.0
         indirect = 0.0
         j0, j1 = indptr[j], indptr[j + 1]
@@ -660,8 +662,8 @@ def brokerage_kernel(
                 pe = _find(indices, e0, e1, q)
                 if pe < 0:
                     continue
-                w_jq = weights[qj] if weighted else 1.0
-                w_eq = weights[pe] if weighted else 1.0
+                w_jq = half(weights[qj]) if weighted else 1.0
+                w_eq = half(weights[pe]) if weighted else 1.0
                 p_eq = w_eq / total
                 redundancy += p_eq * w_jq / strongest[i]
                 indirect += p_eq * w_jq / strength[pe - e0]
@@ -671,8 +673,8 @@ def brokerage_kernel(
                 qj = _find(indices, j0, j1, q)
                 if qj < 0:
                     continue
-                w_jq = weights[qj] if weighted else 1.0
-                w_eq = weights[pe] if weighted else 1.0
+                w_jq = half(weights[qj]) if weighted else 1.0
+                w_eq = half(weights[pe]) if weighted else 1.0
                 p_eq = w_eq / total
                 redundancy += p_eq * w_jq / strongest[i]
                 indirect += p_eq * w_jq / strength[pe - e0]

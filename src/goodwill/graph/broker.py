@@ -104,7 +104,9 @@ def brokerage(s: Snapshot, ego: int, *, weighted: bool = True) -> Brokerage:
     ``weighted=False`` treats every tie as strength 1 (Borgatti's simplification).
     """
     ego = _check_node(s, ego)
-    effective, constraint = brokerage_kernel(s.indptr, s.indices, s.weights, ego, bool(weighted))
+    effective, constraint = brokerage_kernel(
+        s.indptr, s.indices, s.weight_bits, ego, bool(weighted)
+    )
     degree = s.degree(ego)
     efficiency = effective / degree if degree else float("nan")
     return Brokerage(float(effective), float(efficiency), float(constraint))
@@ -143,7 +145,7 @@ def introductions(
     if k <= 0 or nc < 2 or (interests is None and offers is None):
         return []
     workspace = _borrow(s)
-    lptr, lind, lweight = ego_ties(s.indptr, s.indices, s.weights, contacts, workspace.acc)
+    lptr, lind, lweight = ego_ties(s.indptr, s.indices, s.weight_bits, contacts, workspace.acc)
     _give_back(s, workspace)
     local_labels = _labels(s, contacts, labels, (lptr, lind, lweight), seed)
     x = (

@@ -203,7 +203,7 @@ class _Sampler:
             flat, offsets, scanned, work.epoch = rr_kernel(
                 s.indptr,
                 s.indices,
-                s.weights,
+                s.weight_bits,
                 self.base,
                 s.flags,
                 SILENT,

@@ -132,7 +132,7 @@ def warm_paths(
     nodes, strengths = warm_chains(
         s.indptr,
         s.indices,
-        s.weights,
+        s.weight_bits,
         s.flags,
         NOT_A_CONNECTOR,
         source,
@@ -221,7 +221,7 @@ def _chains(
     nodes, strengths = strongest_chains(
         s.indptr,
         s.indices,
-        s.weights,
+        s.weight_bits,
         s.flags,
         NOT_A_CONNECTOR,
         source,

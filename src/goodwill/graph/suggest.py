@@ -289,7 +289,7 @@ def suggest(
     found = suggest_kernel(
         s.indptr,
         s.indices,
-        s.weights,
+        s.weight_bits,
         s.flags,
         source,
         bool(weighted),
@@ -384,7 +384,7 @@ def pair_scores(
     pair_scores_kernel(
         s.indptr,
         s.indices,
-        s.weights,
+        s.weight_bits,
         s.flags,
         us,
         vs,

@@ -3,7 +3,9 @@
     .venv/bin/python scripts/screenshots.py [OUT_DIR]
 
 Builds the demo (seed 7) in a throwaway data folder, serves it on a free loopback port, logs in
-as the demo user with Debian's Chromium and saves PNGs (default: docs/screenshots/).
+as the demo user with Debian's Chromium and saves PNGs of the main pages at desktop size, and of
+a few at phone size (``NAME-phone.png``), into OUT_DIR (default: docs/screenshots/). Pages not
+built yet are skipped.
 """
 
 from __future__ import annotations
@@ -52,27 +54,69 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"the server at {url} did not answer")
 
 
-def shoot(base: str, out: Path) -> None:
+# (file name, path, what to wait for besides the page and its htmx panels). A page that answers
+# 404 (not built yet) is left out.
+SHOTS = [
+    ("home", "/", None),
+    ("people", "/people/?tag=writers-group", None),
+    ("people-filtered", "/people/?strength=strong&sort=recent", None),
+    ("person", "{person}", None),
+    ("map", "/map/", "#network-map[data-ready=true]"),
+    ("intro", "/intro/?to=Amara+Asante", None),  # a commissioning editor two hops away
+    ("reach", "/reach/?action=choose&k=3", None),
+    ("tend", "/tend/", None),
+    ("ledger", "/ledger/", None),
+    ("channels", "/channels/", None),
+    ("next", "/next/", None),
+]
+PHONE_SHOTS = {"home", "people", "person", "map", "intro", "tend"}
+DESKTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 390, "height": 844}
+
+
+def settle(page, selector: str | None) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("document.querySelectorAll('.panel-loading').length === 0")
+    if selector:
+        page.wait_for_selector(selector, timeout=60_000)
+
+
+def a_person(page, base: str) -> str:
+    """The page of the person with the strongest tie to the demo user (a well-filled page)."""
+    page.goto(f"{base}/people/?sort=strength")
+    href = page.locator("#results tbody a").first.get_attribute("href")
+    return href or "/people/"
+
+
+def shoot(base: str, out: Path) -> list[str]:
+    taken = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 860})
-        page.goto(f"{base}/login/")
-        page.fill("input[name=username]", "demo")
-        page.fill("input[name=password]", "demo")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/")
-        page.screenshot(path=out / "home.png")
-        page.goto(f"{base}/people/?tag=writers-group")
-        page.screenshot(path=out / "people.png")
-        page.goto(f"{base}/people/")
-        page.locator("table a, .people a").first.click()
-        page.wait_for_load_state()
-        page.screenshot(path=out / "person.png", full_page=False)
-        phone = browser.new_page(viewport={"width": 390, "height": 844})
-        phone.context.add_cookies(page.context.cookies())
-        phone.goto(f"{base}/people/")
-        phone.screenshot(path=out / "people-phone.png")
+        desktop = browser.new_page(viewport=DESKTOP)
+        desktop.goto(f"{base}/login/")
+        desktop.fill("input[name=username]", "demo")
+        desktop.fill("input[name=password]", "demo")
+        desktop.click("button[type=submit]")
+        desktop.wait_for_url(f"{base}/")
+        person = a_person(desktop, base)
+        phone = browser.new_context(viewport=PHONE).new_page()
+        phone.context.add_cookies(desktop.context.cookies())
+        for name, path, selector in SHOTS:
+            url = base + path.replace("{person}", person)
+            response = desktop.goto(url)
+            if response is None or response.status == 404:
+                print(f"skipped {name}: {path} is not there yet", file=sys.stderr)
+                continue
+            settle(desktop, selector)
+            desktop.screenshot(path=out / f"{name}.png")
+            taken.append(f"{name}.png")
+            if name in PHONE_SHOTS:
+                phone.goto(url)
+                settle(phone, selector)
+                phone.screenshot(path=out / f"{name}-phone.png")
+                taken.append(f"{name}-phone.png")
         browser.close()
+    return taken
 
 
 def main() -> None:
@@ -85,11 +129,11 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(f"{base}/login/")
-            shoot(base, out)
+            taken = shoot(base, out)
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"screenshots in {os.path.relpath(out)}")
+    print(f"{len(taken)} screenshots in {os.path.relpath(out)}: {', '.join(taken)}")
 
 
 if __name__ == "__main__":

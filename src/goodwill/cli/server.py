@@ -186,6 +186,7 @@ def demo_command(
 
     demo_user = get_user_model().objects.get(username=DEMO_USER)
     build_group_demo(demo_user, seed=seed, password=DEMO_PASSWORD, as_of=summary.as_of)
+    _score_demo(demo_user, summary.as_of)
     remember_default_user(DEMO_USER)  # commands act for the demo user without --user
     output.say(f"Demo network (seed {seed}) ready in {site.where}{_counts(summary)}.")
     output.say(
@@ -200,6 +201,16 @@ def demo_command(
         output.say(f"Serve it with: {options.command_prefix()} serve --port {port}")
         return
     _serve(site, host, port, threads)
+
+
+def _score_demo(user: Any, day: dt.date) -> None:
+    """Store the history-based strengths on the demo's ties, as `goodwill rescore` would."""
+    from django.utils import timezone
+
+    from goodwill.practice.scoring import rescore
+
+    end_of_day = dt.datetime.combine(day, dt.time(23, 59), tzinfo=timezone.get_current_timezone())
+    rescore(user, as_of=end_of_day)
 
 
 def _refuse_real_users(site: Site) -> None:

@@ -181,3 +181,66 @@ class StandaloneInteractionForm(InteractionForm):
         if self.person.is_me:
             raise forms.ValidationError("Log an interaction with someone other than yourself.")
         return who
+
+
+# The people directory's filters ------------------------------------------------------------
+
+# Identity channels as the directory offers them: a label and the stored channels it covers.
+DIRECTORY_CHANNELS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "email": ("E-mail", ("email",)),
+    "phone": ("Phone", ("phone",)),
+    "linkedin": ("LinkedIn", ("linkedin",)),
+    "facebook": ("Facebook", ("facebook",)),
+    "x": ("X", ("x", "x_id")),
+    "mastodon": ("Mastodon", ("mastodon",)),
+    "bluesky": ("Bluesky", ("bluesky", "bluesky_did")),
+    "website": ("Website", ("website",)),
+}
+
+STRENGTH_BANDS = (
+    ("strong", "Strong (0.6 and above)"),
+    ("medium", "Medium (0.3 to 0.6)"),
+    ("weak", "Weak (below 0.3)"),
+    ("none", "No tie with me"),
+)
+
+LAST_CONTACT = (
+    ("30", "In the last 30 days"),
+    ("90", "In the last 90 days"),
+    ("365", "In the last year"),
+    ("over_year", "Over a year ago"),
+    ("never", "Never"),
+)
+
+SORTS = (
+    ("name", "Name"),
+    ("recent", "Last contact, most recent first"),
+    ("strength", "Strength, strongest first"),
+)
+
+
+class DirectoryForm(forms.Form):
+    """What the people directory is filtered and sorted by; every field is optional."""
+
+    q = forms.CharField(label="Search", max_length=200, required=False)
+    tag = forms.CharField(label="Tag", max_length=80, required=False)
+    channel = forms.ChoiceField(
+        label="Channel",
+        required=False,
+        choices=[("", "Any channel"), *((k, v[0]) for k, v in DIRECTORY_CHANNELS.items())],
+    )
+    strength = forms.ChoiceField(
+        label="Strength", required=False, choices=[("", "Any strength"), *STRENGTH_BANDS]
+    )
+    contact = forms.ChoiceField(
+        label="Last contact", required=False, choices=[("", "Any time"), *LAST_CONTACT]
+    )
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=SORTS)
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters (an unknown value is dropped rather than failing the page)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        found = {name: (cleaned.get(name) or "").strip() for name in self.fields}
+        found["sort"] = found["sort"] or "name"
+        return found

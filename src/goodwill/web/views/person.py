@@ -14,11 +14,32 @@ from goodwill.errors import GoodwillError
 from goodwill.people.models import Person, Tie
 from goodwill.people.services import ties_of
 from goodwill.web.forms import InteractionForm
+from goodwill.web.templatetags.goodwill_web import optional_url
 from goodwill.web.views.common import owned_person, varies_on_htmx, wants_fragment
 
 TIES_SHOWN = 100
 TIMELINE_PAGE_SIZE = 20
 LEDGER_ROWS_SHOWN = 50
+
+# Panels other areas provide for a person, loaded once the page has arrived:
+# (URL name, heading, where on the page).
+PERSON_PANELS = (
+    ("person_graph_panel", "Mutual connections and paths", "main"),
+    ("person_strength_panel", "Strength", "side"),
+    ("person_practice_panel", "Keeping in touch", "side"),
+)
+
+
+def person_panels(person: Person) -> dict[str, list[dict[str, str]]]:
+    """The panels whose pages exist, by where they go; none on my own page."""
+    placed: dict[str, list[dict[str, str]]] = {"main": [], "side": []}
+    if person.is_me:
+        return placed
+    for name, heading, where in PERSON_PANELS:
+        url = optional_url(name, person.id)
+        if url:
+            placed[where].append({"name": name, "url": url, "heading": heading})
+    return placed
 
 
 def timeline_page(person: Person, number: object = 1) -> Page:
@@ -68,6 +89,7 @@ def person_context(person: Person, form: InteractionForm | None = None) -> dict:
         "overtures_more": overtures_total - len(overtures),
         "timeline": timeline_page(person),
         "form": None if person.is_me else (form or InteractionForm()),
+        "panels": person_panels(person),
     }
 
 

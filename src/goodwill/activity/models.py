@@ -46,7 +46,11 @@ class Interaction(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["owner", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["owner", "-occurred_at"]),
+            # Cached results check the latest change from the index alone.
+            models.Index(fields=["owner", "created_at"], name="interaction_owner_created"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["owner", "channel", "external_id"],

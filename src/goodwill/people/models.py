@@ -59,6 +59,7 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["owner", "name"]),
             models.Index(fields=["owner", "organisation"]),
+            models.Index(fields=["owner", "updated_at"], name="person_owner_updated"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -124,6 +125,8 @@ class Tie(models.Model):
         indexes = [
             models.Index(fields=["owner", "a"]),
             models.Index(fields=["owner", "b"]),
+            # The graph snapshot's stamp reads the latest change from the index alone.
+            models.Index(fields=["owner", "updated_at"], name="tie_owner_updated"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["owner", "a", "b", "kind"], name="tie_unique"),

@@ -33,7 +33,7 @@ from goodwill.insights import next_actions as rules
 from goodwill.insights import overtures as overture_rules
 from goodwill.insights import tend as tend_rules
 from goodwill.people.models import Person
-from goodwill.practice import ledger, overtures, referrals
+from goodwill.practice import ledger, memo, overtures, referrals
 from goodwill.practice import tend as tend_data
 from goodwill.practice.models import ActionDone
 
@@ -224,16 +224,17 @@ def candidates(
     facts = overtures.facts(owner)
     stopped = overture_rules.stop_list(facts)
     found: list[rules.Action] = []
-    if "thank" in kinds:
-        found += _thank_candidates(owner, day)
-    if "follow_up" in kinds:
-        found += _follow_up_candidates(owner, day, stopped, facts)
-    if "reach_out" in kinds:
-        found += _reach_out_candidates(owner, day, stopped)
-    if "give_back" in kinds:
-        found += _give_back_candidates(owner, day)
-    if "introduce" in kinds:
-        found += _introduce_candidates(owner, stopped)
+    with memo.reading(owner):  # from here on nothing is written
+        if "thank" in kinds:
+            found += _thank_candidates(owner, day)
+        if "follow_up" in kinds:
+            found += _follow_up_candidates(owner, day, stopped, facts)
+        if "reach_out" in kinds:
+            found += _reach_out_candidates(owner, day, stopped)
+        if "give_back" in kinds:
+            found += _give_back_candidates(owner, day)
+        if "introduce" in kinds:
+            found += _introduce_candidates(owner, stopped)
     return found
 
 

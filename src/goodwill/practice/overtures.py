@@ -19,6 +19,7 @@ from django.db.models import Min
 from goodwill.activity.models import Overture, Participant
 from goodwill.insights import overtures as rules
 from goodwill.people.models import Person
+from goodwill.practice import memo
 
 FIRST_EMAIL = "first e-mail"
 ANSWER_WINDOW_DAYS = 30
@@ -105,8 +106,22 @@ def mark_answered(owner: AbstractBaseUser) -> int:
 
 
 def refresh(owner: AbstractBaseUser) -> dict[str, int]:
-    """Detect first e-mails, then notice answers. The hook for imports and logging."""
-    return {"detected": detect_first_emails(owner), "answered": mark_answered(owner)}
+    """Detect first e-mails, then notice answers. The hook for imports and logging.
+
+    Skipped (answering zeros) while nothing it reads has changed since the last run.
+    """
+    ran: list[bool] = []
+
+    def run() -> dict[str, int]:
+        ran.append(True)
+        return {"detected": detect_first_emails(owner), "answered": mark_answered(owner)}
+
+    found = memo.remembered(owner, "overtures-refresh", None, run)
+    if ran and any(found.values()):
+        # The run changed overtures, and so the stamp: remember the state after it, so the
+        # next visit finds nothing to do.
+        memo.remembered(owner, "overtures-refresh", None, lambda: {"detected": 0, "answered": 0})
+    return found if ran else {"detected": 0, "answered": 0}
 
 
 def stop_list(owner: AbstractBaseUser, limit: int = rules.STOP_AFTER) -> set[int]:

@@ -89,12 +89,16 @@ def _prior_strengths(
 # -- gathering -----
 
 
-def _tended_people(owner: AbstractBaseUser, day: dt.date) -> list[tuple[int, str, Any]]:
+def _tended_people(
+    owner: AbstractBaseUser, day: dt.date, people: Collection[int] | None = None
+) -> list[tuple[int, str, Any]]:
     """(id, name, last contact) of everyone with a contact or a cadence, but me, bulk, blocked."""
     cadenced_tags = Cadence.objects.filter(owner=owner, tag__isnull=False).values("tag_id")
+    candidates = Person.objects.filter(owner=owner, is_me=False, bulk=False, blocked=False)
+    if people is not None:
+        candidates = candidates.filter(id__in=list(people))
     rows = (
-        Person.objects.filter(owner=owner, is_me=False, bulk=False, blocked=False)
-        .annotate(
+        candidates.annotate(
             last=Max(
                 "interactions__occurred_at", filter=Q(interactions__occurred_at__lt=end_of(day))
             )
@@ -120,10 +124,7 @@ def contacts(
 def _contacts(
     owner: AbstractBaseUser, day: dt.date, people: Collection[int] | None = None
 ) -> list[rules.Contact]:
-    rows = _tended_people(owner, day)
-    if people is not None:
-        wanted = set(people)
-        rows = [r for r in rows if r[0] in wanted]
+    rows = _tended_people(owner, day, people)
     ids = [r[0] for r in rows]
     scored = strengths(owner, day, ids)
     own = dict(

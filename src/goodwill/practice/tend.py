@@ -22,7 +22,7 @@ from goodwill.insights import tend as rules
 from goodwill.people.models import Person, Tag, Tie
 from goodwill.people.services import ensure_me
 from goodwill.practice import memo
-from goodwill.practice.models import Cadence, Snooze, StrengthOverride
+from goodwill.practice.models import Cadence, Snooze
 
 MAX_CADENCE_DAYS = 3650
 LOSING_TOUCH_SHOWN = 25
@@ -46,43 +46,41 @@ def end_of(day: dt.date) -> dt.datetime:
 def strengths(
     owner: AbstractBaseUser, day: dt.date, people: Collection[int] | None = None
 ) -> dict[int, tuple[float, list[str]]]:
-    """Person id → (strength in [0, 1], reasons): the scored strength when the practice app
-    has it, else the strongest of your ties to them by kind, else your own override."""
-    try:
-        from goodwill.practice.scoring import strengths as scored
-    except ImportError:  # pragma: no cover - the scoring module lands separately
-        return _prior_strengths(owner, people)
+    """Person id → (strength in [0, 1], reasons): your own value when you set one; else the
+    scored strength, but never below what the kind of tie implies (a sister you have not
+    called for two months is still close, and so still due every couple of weeks)."""
+    from goodwill.practice.scoring import strengths as scored
+
     # Scoring everyone is cheaper than a long list of ids in one query.
     few = people is not None and len(people) <= FEW_PEOPLE
     found = scored(owner, as_of=end_of(day), people=people if few else None)
     wanted = set(people) if people is not None and not few else None
-    return {
-        pid: (s.score, list(s.reasons))
-        for pid, s in found.items()
-        if wanted is None or pid in wanted
-    }
+    kinds = _kind_strengths(owner)
+    result = {}
+    for pid, s in found.items():
+        if wanted is not None and pid not in wanted:
+            continue
+        value, reasons = s.score, list(s.reasons)
+        prior = kinds.get(pid)
+        if not s.overridden and prior is not None and prior[0] > value:
+            value = prior[0]
+            reasons.append(f"a {prior[1]} tie: at least {prior[0]:.2f}")
+        result[pid] = (value, reasons)
+    return result
 
 
-def _prior_strengths(
-    owner: AbstractBaseUser, people: Collection[int] | None
-) -> dict[int, tuple[float, list[str]]]:
+def _kind_strengths(owner: AbstractBaseUser) -> dict[int, tuple[float, str]]:
+    """Per person, the strongest default strength of your ties to them, and that tie's kind."""
     me = ensure_me(owner)
-    found: dict[int, tuple[float, list[str]]] = {}
+    found: dict[int, tuple[float, str]] = {}
     ties = Tie.objects.filter(Q(a=me) | Q(b=me), owner=owner).values_list(
-        "a_id", "b_id", "kind", "weight", "strength"
+        "a_id", "b_id", "kind", "weight"
     )
-    for a_id, b_id, kind, weight, strength in ties:
+    for a_id, b_id, kind, weight in ties:
         other = b_id if a_id == me.id else a_id
-        value = strength if strength is not None else prior_strength(kind, weight)
+        value = prior_strength(kind, weight)
         if other not in found or value > found[other][0]:
-            found[other] = (value, [f"{kind} tie"])
-    for person_id, value in StrengthOverride.objects.filter(owner=owner).values_list(
-        "person_id", "value"
-    ):
-        found[person_id] = (value, ["set by you"])
-    if people is not None:
-        wanted = set(people)
-        found = {k: v for k, v in found.items() if k in wanted}
+            found[other] = (value, kind)
     return found
 
 

@@ -38,6 +38,8 @@ from goodwill.imports.models import ImportRun, Merge, MergeDecision, SourceRef
 from goodwill.insights import matching
 from goodwill.people.models import Identity, Person, Tag, Tie, TieSource, ordered_pair
 from goodwill.people.services import create_person, ensure_me, set_tags, state_tie
+from goodwill.practice.models import ActionDone, Cadence, Snooze, StrengthOverride
+from goodwill.workspaces.models import HiddenContact, Membership, Workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +62,11 @@ TABLES: tuple[type[models.Model], ...] = (
     Post.mentions.through,
     SourceRef,
     MergeDecision,
+    Cadence,
+    Snooze,
+    StrengthOverride,
+    ActionDone,
+    HiddenContact,
 )
 WHEN = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
 
@@ -135,6 +142,16 @@ def world(owner):
     mark_distinct(owner, twin, bob)
     mark_distinct(owner, twin, cara)
     mark_distinct(owner, ann, cara)
+    # One per person: Ann's own cadence wins over the twin's; the twin's snooze, strength and
+    # hidden-from-a-group mark move to Ann, who has none.
+    Cadence.objects.create(owner=owner, person=ann, days=30)
+    Cadence.objects.create(owner=owner, person=twin, days=14)
+    Snooze.objects.create(owner=owner, person=twin, until=WHEN.date())
+    StrengthOverride.objects.create(owner=owner, person=twin, value=0.7)
+    ActionDone.objects.create(owner=owner, key="thank:1", kind="thank", person=twin, done_at=WHEN)
+    group = Workspace.objects.create(name="Writers")
+    membership = Membership.objects.create(workspace=group, user=owner)
+    HiddenContact.objects.create(membership=membership, person=twin)
     return me, ann, twin, bob, cara
 
 
@@ -157,6 +174,11 @@ def test_merge_moves_everything_and_unmerge_restores_every_row(owner, world):
     ]
     assert Referral.objects.get().referrer == ann
     assert MergeDecision.objects.filter(a=min(ann, bob, key=lambda p: p.id)).exists()
+    assert list(Cadence.objects.values_list("person_id", "days")) == [(ann.id, 30)]
+    assert Snooze.objects.get().person_id == ann.id
+    assert StrengthOverride.objects.get().person_id == ann.id
+    assert ActionDone.objects.get().person_id == ann.id
+    assert HiddenContact.objects.get().person_id == ann.id
     assert done.snapshot["person"]["id"] == twin.id
     assert not done.automatic
 
@@ -251,6 +273,12 @@ def test_every_relation_to_a_person_is_handled():
         ("imports", "mergedecision", "a"),
         ("imports", "mergedecision", "b"),
         ("imports", "merge", "kept"),  # history: deliberately left pointing at the kept id
+        ("practice", "cadence", "person"),
+        ("practice", "snooze", "person"),
+        ("practice", "strengthoverride", "person"),
+        ("practice", "actiondone", "person"),
+        ("workspaces", "hiddencontact", "person"),
+        ("workspaces", "introrequest", "target_person"),
     }
     found = {
         (f.related_model._meta.app_label, f.related_model._meta.model_name, f.field.name)

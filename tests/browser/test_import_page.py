@@ -54,7 +54,9 @@ def test_upload_shows_progress_then_summary_and_issues(
     open_page, log_in, connections_csv, held_import, console_errors, screenshot
 ):
     page = log_in(open_page(), start="/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Import").click()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_text("More").click()  # Import lives in the "More" menu
+    nav.get_by_role("link", name="Import").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import")
     expect(page.get_by_label("Format")).to_have_value("")
     screenshot(page, "import-form-desktop")

@@ -29,7 +29,9 @@ def pair(member):
 def test_merge_undo_and_different_people(open_page, log_in, pair, console_errors, screenshot):
     sam, samuel = pair
     page = log_in(open_page(), start="/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Merges").click()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_text("More").click()  # Merges lives in the "More" menu
+    nav.get_by_role("link", name="Merges").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Merges")
     expect(page.get_by_text("both at Acme")).to_be_visible()
     screenshot(page, "merges-desktop")

@@ -21,6 +21,8 @@ from goodwill.activity.models import Favour, Outcome, Overture, Participant, Pos
 from goodwill.errors import Conflict
 from goodwill.imports.models import MergeDecision, SourceRef
 from goodwill.people.models import Identity, Person, Tag, Tie, TieSource, ordered_pair
+from goodwill.practice.models import ActionDone, Cadence, Snooze, StrengthOverride
+from goodwill.workspaces.models import HiddenContact, IntroRequest
 
 PersonTag = Person.tags.through
 OutcomePerson = Outcome.people.through
@@ -46,6 +48,8 @@ HANDED_OVER: tuple[tuple[str, type[models.Model], str], ...] = (
     ("referrals_made", Referral, "referrer_id"),
     ("referrals_as_subject", Referral, "referred_id"),
     ("referrals_received", Referral, "to_id"),
+    ("actions_done", ActionDone, "person_id"),
+    ("intro_targets", IntroRequest, "target_person_id"),
 )
 # Memberships, one per person and container: the absorbed person's row is dropped where the
 # kept person is already in the container. (snapshot key, model, container field)
@@ -53,6 +57,11 @@ MEMBERSHIPS: tuple[tuple[str, type[models.Model], str], ...] = (
     ("participants", Participant, "interaction"),
     ("outcomes", OutcomePerson, "outcome"),
     ("mentions", PostMention, "post"),
+    # One per person: the kept person's own cadence, snooze and strength win.
+    ("cadences", Cadence, "owner"),
+    ("snoozes", Snooze, "owner"),
+    ("strength_overrides", StrengthOverride, "owner"),
+    ("hidden_contacts", HiddenContact, "membership"),
 )
 CHUNK = 5000
 
@@ -128,7 +137,8 @@ def take_handed_over(snap: Snapshot, kept: Person, gone: Person) -> None:
 
 def give_handed_over(snap: Snapshot, kept_id: int, gone_id: int) -> None:
     for key, model, column in HANDED_OVER:
-        _hand_back(model, snap[key], column, kept_id, gone_id)
+        # A merge recorded before a table existed has nothing of it to put back.
+        _hand_back(model, snap.get(key, []), column, kept_id, gone_id)
 
 
 # -- memberships (interactions, outcomes, post mentions) -----------------------------------------
@@ -146,9 +156,10 @@ def take_memberships(snap: Snapshot, kept: Person, gone: Person) -> None:
 
 def give_memberships(snap: Snapshot, kept_id: int, gone_id: int) -> None:
     for key, model, container in MEMBERSHIPS:
-        _hand_back(model, snap[key]["moved"], "person_id", kept_id, gone_id)
+        entry = snap.get(key, {"moved": [], "dropped": []})
+        _hand_back(model, entry["moved"], "person_id", kept_id, gone_id)
         field = model._meta.get_field(container)
-        dropped = snap[key]["dropped"]
+        dropped = entry["dropped"]
         alive = _existing(field.related_model, {r[field.attname] for r in dropped})
         recreate(model, [r for r in dropped if r[field.attname] in alive])
 

@@ -4,6 +4,10 @@ People are matched on exact identity keys (the same e-mail, phone, profile URL, 
 handle is the same human); when one record's keys reach several existing people, they are one
 human and are merged. A person the source names without any key is found again through the
 importer's stable ``ref`` (SourceRef). Fields the user edited by hand are never overwritten.
+
+Records are written in batches (people in chunks by ``PersonWriter``, ties by ``TieWriter``,
+interactions and posts in bulk inserts), with the outcome of applying them one by one in order:
+a ref is resolved only once every person record before it has been applied.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from goodwill.activity.models import Interaction, Overture, Participant, Post
@@ -30,13 +34,14 @@ from goodwill.importers.records import (
 )
 from goodwill.imports.merging import merge, shared_key_reason
 from goodwill.imports.models import ImportRun, SourceRef
+from goodwill.imports.person_writer import IMPORTED_FIELDS, PersonWriter, fit
 from goodwill.imports.tie_writer import TieWriter
 from goodwill.people.models import Identity, Person, Tie, ordered_pair
 from goodwill.people.services import ensure_me, set_tags
 
-# Person fields an import may fill or refresh (unless the user edited them by hand).
-IMPORTED_FIELDS = ("given_name", "family_name", "organisation", "position", "location", "notes")
 INTERACTION_BATCH = 500
+# Person records applied together (1: each on its own against the database, as merges are).
+PERSON_BATCH = 500
 # Overtures that are answered by the connection itself (LinkedIn invitations, friend requests).
 CONNECTION_REQUESTS = ("linkedin invitation", "friend request")
 
@@ -83,12 +88,34 @@ class Applier:
         self.merge = merge or self._merge
         self.pending: list[InteractionRecord] = []
         self.ties = TieWriter(owner.pk, run, self._ref, self._answer_requests)
+        self.waiting: list[PersonRecord] = []
+        self.posts: list[PostRecord] = []
+        self.people_writer = PersonWriter(owner, run, self.me, self.people, self.outcome, self._one)
 
     # -- people -----------------------------------------------------------------------------
     def person(self, record: PersonRecord) -> None:
         if not record.name.strip() and not record.keys:
             self.issue("missing-name", "a person with no name and no identity", record.where)
             return
+        self.waiting.append(record)
+        if len(self.waiting) >= PERSON_BATCH:
+            self.flush_people()
+
+    def flush_people(self) -> None:
+        """Apply the waiting person records. Ties and interactions wait in their own buffers and
+        resolve refs (``_ref``) only when written, so the people named before them are applied
+        first, whatever the order in which an importer interleaves them."""
+        batch, self.waiting = self.waiting, []
+        if not batch:
+            return
+        if PERSON_BATCH > 1 and connection.features.can_return_rows_from_bulk_insert:
+            self.people_writer.write(batch)
+        else:
+            for record in batch:
+                self._one(record)
+
+    def _one(self, record: PersonRecord) -> None:
+        """Apply one person record against the database (and merge what its keys reach)."""
         found = self._existing(record)
         if found is None:
             found = self._create(record)
@@ -127,10 +154,10 @@ class Applier:
         name = " ".join(record.name.split()) or record.keys[0].display or record.keys[0].value
         person = Person.objects.create(
             owner=self.owner,
-            name=_fit("name", name),
+            name=fit("name", name),
             blocked=record.blocked,
             bulk=record.bulk,
-            **{f: _fit(f, getattr(record, f)) for f in IMPORTED_FIELDS},
+            **{f: fit(f, getattr(record, f)) for f in IMPORTED_FIELDS},
         )
         self._add_keys(person, record)
         if record.tags:
@@ -142,10 +169,10 @@ class Applier:
         changed = []
         if self._better_name(person, record):
             person.aliases = sorted({*person.aliases, person.name})
-            person.name = _fit("name", " ".join(record.name.split()))
+            person.name = fit("name", " ".join(record.name.split()))
             changed += ["name", "aliases"]
         for name in IMPORTED_FIELDS:
-            new = _fit(name, getattr(record, name))
+            new = fit(name, getattr(record, name))
             if new and name not in person.edited_fields and getattr(person, name) != new:
                 setattr(person, name, new)
                 changed.append(name)
@@ -196,6 +223,9 @@ class Applier:
         SourceRef.objects.update_or_create(owner=self.owner, ref=ref, defaults={"person": person})
 
     def _ref(self, ref: str, record: Record) -> int | None:
+        if self.waiting:
+            # Everything before this record in the stream is applied before a ref resolves.
+            self.flush_people()
         person_id = self.people.get(ref)
         if person_id is None:
             self.issue(
@@ -217,6 +247,7 @@ class Applier:
 
     def flush(self) -> None:
         """Write buffered interactions: one query to skip known ones, bulk inserts for the rest."""
+        self.flush_people()
         batch, self.pending = self.pending, []
         keyed = {}
         for record in batch:
@@ -296,10 +327,12 @@ class Applier:
         connected = dt.datetime.combine(tie.since, dt.time(12), tzinfo=dt.UTC)
         return max(connected, sent)
 
-    def _answer_requests(self, tie: Tie) -> None:
-        if tie.kind != "connection" or self.me.id not in (tie.a_id, tie.b_id):
+    def _answer_requests(self, tie: tuple[int, int, str]) -> None:
+        """A new tie (a, b, kind) answers your pending connection requests to the other end."""
+        a, b, kind = tie
+        if kind != "connection" or self.me.id not in (a, b):
             return
-        other = tie.other(self.me.id)
+        other = b if a == self.me.id else a
         for overture in Overture.objects.filter(
             owner=self.owner, person_id=other, answered_at=None, approach__in=CONNECTION_REQUESTS
         ):
@@ -307,21 +340,44 @@ class Applier:
             overture.save(update_fields=["answered_at"])
 
     def post(self, record: PostRecord) -> None:
-        post, created = Post.objects.get_or_create(
-            owner=self.owner,
-            channel=record.channel,
-            external_id=record.external_id,
-            defaults={
-                "published_at": record.when,
-                "text": record.text,
-                "kind": record.kind,
-                "import_run": self.run,
-            },
+        self.posts.append(record)
+        if len(self.posts) >= INTERACTION_BATCH:
+            self.flush_posts()
+
+    def flush_posts(self) -> None:
+        """Write buffered posts: one query to skip known ones, bulk inserts for the rest."""
+        self.flush_people()  # mentions resolve now, as ties' and interactions' refs do
+        batch, self.posts = self.posts, []
+        keyed: dict[tuple[str, str], PostRecord] = {}
+        for record in batch:
+            keyed.setdefault((record.channel, record.external_id), record)
+        known = set(
+            Post.objects.filter(
+                owner=self.owner, external_id__in=[e for _, e in keyed]
+            ).values_list("channel", "external_id")
         )
-        if created and record.mentions:
-            mentioned = [self.people[r] for r in record.mentions if r in self.people]
-            post.mentions.add(*mentioned)
-        self.outcome.posts += int(created)
+        fresh = [record for key, record in keyed.items() if key not in known]
+        rows = Post.objects.bulk_create(
+            Post(
+                owner=self.owner,
+                channel=record.channel,
+                external_id=record.external_id,
+                published_at=record.when,
+                text=record.text,
+                kind=record.kind,
+                import_run=self.run,
+            )
+            for record in fresh
+        )
+        Mention = Post.mentions.through
+        Mention.objects.bulk_create(
+            Mention(post_id=row.id, person_id=person_id)
+            for row, record in zip(rows, fresh, strict=True)
+            for person_id in dict.fromkeys(
+                self.people[r] for r in record.mentions if r in self.people
+            )
+        )
+        self.outcome.posts += len(rows)
 
     def issue(self, code: str, message: str, where: object) -> None:
         from goodwill.importers.records import Where
@@ -343,17 +399,13 @@ class Applier:
                 self.outcome.issues.append(record)
                 continue
             handlers[type(record)](record)  # type: ignore[operator]
+        self.flush_people()
         self.flush()
+        self.flush_posts()
         self.ties.flush()
         self.outcome.ties = self.ties.created
         self.outcome.ties_removed = self.ties.removed
         return self.outcome
-
-
-def _fit(field_name: str, value: str) -> str:
-    """Cut a value to its column's size (PostgreSQL refuses longer ones)."""
-    limit = Person._meta.get_field(field_name).max_length
-    return value[:limit] if limit and len(value) > limit else value
 
 
 def _where(record: Record) -> object:

@@ -9,12 +9,15 @@ it was. Merges are undone newest first. You ("me") are always the person kept.
 
 from __future__ import annotations
 
+import json
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from goodwill.errors import Conflict, NotFound, UsageError
@@ -201,10 +204,44 @@ def profiles(owner: AbstractBaseUser) -> list[Profile]:
     ]
 
 
+_found: dict[tuple[int, int | None], tuple[str, list[Any]]] = {}
+_found_lock = threading.Lock()
+
+
+def forget_candidates() -> None:
+    """Drop remembered candidate pairs (tests)."""
+    with _found_lock:
+        _found.clear()
+
+
+def _matching_stamp(owner: AbstractBaseUser) -> str:
+    """Everything matching reads: people and ties, identities, and your decisions."""
+    from goodwill.network.snapshots import stamp
+
+    identities = Identity.objects.filter(owner=owner).aggregate(
+        n=Count("id"), last=Max("id"), people=Sum("person_id")
+    )
+    decisions = MergeDecision.objects.filter(owner=owner).aggregate(n=Count("id"), last=Max("id"))
+    return json.dumps([stamp(owner), sorted(identities.items()), sorted(decisions.items())])
+
+
 def candidates(owner: AbstractBaseUser, limit: int | None = 50) -> list[Candidate]:
-    """Pairs worth a look, best first; pairs you said are different people never come back."""
-    decided = MergeDecision.objects.filter(owner=owner).values_list("a_id", "b_id")
-    matches = find_matches(profiles(owner), exclude=list(decided), limit=limit)
+    """Pairs worth a look, best first; pairs you said are different people never come back.
+
+    Comparing everyone takes a while on a large network, so the pairs are remembered until
+    the people, their identities, ties or your decisions change.
+    """
+    current = _matching_stamp(owner)
+    slot = (int(owner.pk), limit)
+    with _found_lock:
+        found = _found.get(slot)
+    if found is not None and found[0] == current:
+        matches = found[1]
+    else:
+        decided = MergeDecision.objects.filter(owner=owner).values_list("a_id", "b_id")
+        matches = find_matches(profiles(owner), exclude=list(decided), limit=limit)
+        with _found_lock:
+            _found[slot] = (current, matches)
     people = Person.objects.in_bulk({m.a for m in matches} | {m.b for m in matches})
     return [Candidate(people[m.a], people[m.b], m.score, m.reasons) for m in matches]
 

@@ -120,10 +120,24 @@ def _communities(
             counter[organisation] += 1
         for name in plain_tags.get(x, []):
             counter[name] += 1
-    result = []
-    for community, size in sorted(sizes.items()):
-        common = words[community].most_common(1)
-        named = common and common[0][1] >= max(2, LABEL_SHARE * size)
-        label = common[0][0] if named else f"Group {community + 1}"
-        result.append({"id": community, "size": size, "label": label})
-    return result
+    # Largest first, each takes its commonest word that no larger community took; two circles
+    # of former colleagues become "former-colleague" and "former-colleague (2)".
+    chosen: dict[int, str] = {}
+    used: Counter[str] = Counter()
+    for community, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
+        enough = max(2, LABEL_SHARE * size)
+        common = [word for word, n in words[community].most_common(5) if n >= enough]
+        fresh = [word for word in common if word not in used]
+        if fresh:
+            label = fresh[0]
+        elif common:
+            label = f"{common[0]} ({used[common[0]] + 1})"
+        else:
+            label = f"Group {community + 1}"
+        if common:
+            used[fresh[0] if fresh else common[0]] += 1
+        chosen[community] = label
+    return [
+        {"id": community, "size": size, "label": chosen[community]}
+        for community, size in sorted(sizes.items())
+    ]

@@ -82,3 +82,31 @@ def test_demo_channel_return(demo_owner, django_assert_max_num_queries):
     assert found["channels"] == sorted(
         found["channels"], key=lambda c: (-c["value_per_hour"], c["name"])
     )
+
+
+@pytest.mark.django_db
+def test_remembered_figures_follow_every_change(owner):
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from goodwill.activity.models import Channel, Outcome
+    from goodwill.practice.channels import channel_return
+
+    talk = Channel.objects.create(owner=owner, key="in_person", name="Talks", hours=2)
+    first = channel_return(owner)
+    assert first["channels"][0]["value"] == 0
+    assert channel_return(owner) == first  # remembered
+    won = Outcome.objects.create(
+        owner=owner, title="Workshop", value=Decimal("300"), occurred_on=timezone.localdate()
+    )
+    won.channels.add(talk)
+    assert channel_return(owner)["channels"][0]["value"] == 300
+    Channel.objects.filter(pk=talk.pk).update(hours=4)  # no timestamp moves
+    assert channel_return(owner)["channels"][0]["hours"] == pytest.approx(
+        channel_return(owner, as_of=timezone.now() + dt.timedelta(seconds=1))["channels"][0][
+            "hours"
+        ]
+    )
+    assert channel_return(owner)["channels"][0]["hours"] != first["channels"][0]["hours"]

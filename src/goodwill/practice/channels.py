@@ -7,16 +7,19 @@ interactions in the window, people's tags and fields, outcomes and referrals.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from goodwill.activity.models import Channel, Outcome, Participant, Referral
 from goodwill.insights.roi import ChannelFigures, Profile, advice, hours_per_year, parse_rule
 from goodwill.people.models import Identity, Person
+from goodwill.practice import memo
 
 WINDOW_DAYS = 365
 # Which identities put a person on a channel.
@@ -111,7 +114,38 @@ def _results(
 
 
 def channel_return(owner: AbstractBaseUser, *, as_of: dt.datetime | None = None) -> dict[str, Any]:
-    """The channel-return table and advice (the last 12 months), as the CLI, API and web show it."""
+    """The channel-return table and advice (the last 12 months), as the CLI, API and web show it.
+
+    Without ``as_of`` the figures are remembered for the day until anything they read changes.
+    """
+    if as_of is not None:
+        return _channel_return(owner, as_of)
+    key = (timezone.localdate().isoformat(), _channel_stamp(owner))
+    return dict(memo.remembered(owner, "channel-return", key, lambda: _channel_return(owner)))
+
+
+def _channel_stamp(owner: AbstractBaseUser) -> str:
+    """What the figures read beyond people, ties and interactions (which practice.memo stamps)."""
+    parts = [
+        list(
+            Channel.objects.filter(owner=owner)
+            .order_by("id")
+            .values_list("id", "key", "name", "hours", "period", "target_rule", "active")
+        ),
+        Outcome.objects.filter(owner=owner).aggregate(
+            n=Count("id"), last=Max("id"), value=Sum("value"), channels=Count("channels")
+        ),
+        list(
+            Referral.objects.filter(owner=owner)
+            .order_by("id")
+            .values_list("id", "status", "value", "referred_on", "closed_on", "channel_id")
+        ),
+        Identity.objects.filter(owner=owner).aggregate(n=Count("id"), last=Max("id")),
+    ]
+    return json.dumps(parts, default=str, sort_keys=True)
+
+
+def _channel_return(owner: AbstractBaseUser, as_of: dt.datetime | None = None) -> dict[str, Any]:
     from goodwill.people.services import ensure_me
 
     moment = as_of or timezone.now()

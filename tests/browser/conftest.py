@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -69,16 +70,31 @@ def console_errors():
 def open_page(browser, live_server, console_errors):
     """Open a fresh browser context at a viewport size; all are closed after the test."""
     contexts = []
+    in_flight = [0]
+
+    def started(_request) -> None:
+        in_flight[0] += 1
+
+    def ended(_request) -> None:
+        in_flight[0] -= 1
 
     def opener(viewport=DESKTOP):
         context = browser.new_context(viewport=viewport, base_url=live_server.url)
         contexts.append(context)
+        context.on("request", started)
+        context.on("requestfinished", ended)
+        context.on("requestfailed", ended)
         page = context.new_page()
         page.set_default_timeout(10_000)
         console_errors.watch(page)
         return page
 
     yield opener
+    # Let requests still in flight (htmx panels that load after the page) finish: the server
+    # would otherwise still hold the test database while the next test sets up.
+    deadline = time.monotonic() + 15
+    while in_flight[0] > 0 and time.monotonic() < deadline and contexts[0].pages:
+        contexts[0].pages[0].wait_for_timeout(50)  # lets Playwright deliver the events
     for context in contexts:
         context.close()
 

@@ -1,8 +1,8 @@
 """Oracle: SNAP ego-Facebook imported through the real import path, queried through the payloads,
 checked against NetworkX computed from the same file.
 
-The file is ego 1684's network (786 people, 14,024 ties, each listed both ways: the importer
-must keep one), a sixth of the combined graph so the import stays quick. Every tie is an
+The file is the whole combined graph (4,039 people, 88,234 ties), imported with `run_import`
+as a user would (about 7 s). Every tie is an
 imported "knows" tie, so every strength is the same prior: the strongest chain is a shortest
 one, and tie-weighted Adamic-Adar is the plain index times the square of that strength.
 """
@@ -24,7 +24,7 @@ SAMPLE = 6
 
 @pytest.fixture(scope="module")
 def facebook(django_db_setup, django_db_blocker):
-    path = shared_data("snap-ego-facebook", "facebook", "1684.edges")
+    path = shared_data("snap-ego-facebook", "facebook_combined.txt")
     from django.contrib.auth import get_user_model
 
     from goodwill.imports.service import run_import
@@ -55,8 +55,8 @@ def ref(ids, label):
 def test_every_person_and_tie_arrived(facebook):
     user, graph, ids = facebook
     s = snapshots.snapshot_for(user)
-    assert len(ids) == graph.number_of_nodes() == 786
-    assert s.m == graph.number_of_edges() == 14024
+    assert len(ids) == graph.number_of_nodes() == 4039
+    assert s.m == graph.number_of_edges() == 88234
 
 
 def test_mutual_counts_match(facebook, sample):

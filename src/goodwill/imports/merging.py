@@ -222,7 +222,10 @@ def _matching_stamp(owner: AbstractBaseUser) -> str:
         n=Count("id"), last=Max("id"), people=Sum("person_id")
     )
     decisions = MergeDecision.objects.filter(owner=owner).aggregate(n=Count("id"), last=Max("id"))
-    return json.dumps([stamp(owner), sorted(identities.items()), sorted(decisions.items())])
+    # default=str: PostgreSQL sums integers into Decimals.
+    return json.dumps(
+        [stamp(owner), sorted(identities.items()), sorted(decisions.items())], default=str
+    )
 
 
 def candidates(owner: AbstractBaseUser, limit: int | None = 50) -> list[Candidate]:

@@ -93,8 +93,6 @@ def _fresh_practice_memo():
     from django.apps import apps
 
     if apps.ready:
-        from goodwill.imports.merging import forget_candidates
         from goodwill.practice import memo
 
         memo.forget()
-        forget_candidates()

@@ -149,8 +149,8 @@ def test_the_page_queries_are_bounded(owner_client, owner, django_assert_max_num
             assert b
 
     grow(0, 2)
-    # 14 to compute, and 4 to tell whether the remembered candidate pairs are still good.
-    with django_assert_max_num_queries(18) as few:
+    # 14 to compute, and 6 to tell whether the remembered candidate pairs are still good.
+    with django_assert_max_num_queries(20) as few:
         page(owner_client)
     grow(2, 12)
     with django_assert_max_num_queries(len(few.captured_queries)):

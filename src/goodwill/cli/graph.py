@@ -6,9 +6,9 @@ from typing import Annotated, Any
 import typer
 
 from goodwill.cli import output
+from goodwill.cli.options import JsonFlag
 from goodwill.cli.setup import open_network
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 PERSON_HELP = "#ID, me, an e-mail, a handle or a name."
 MUTUALS_SHOWN = 15
 

@@ -6,11 +6,10 @@ from typing import Annotated, Any
 import typer
 
 from goodwill.cli import output
+from goodwill.cli.options import JsonFlag, Who
 from goodwill.cli.setup import open_network
 from goodwill.errors import UsageError
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-Who = Annotated[str, typer.Argument(metavar="WHO", help="#ID, me, an e-mail, a handle or a name.")]
 BAR_WIDTH = 20
 
 

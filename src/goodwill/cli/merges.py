@@ -5,13 +5,11 @@ from typing import Annotated, Any
 import typer
 
 from goodwill.cli import output
+from goodwill.cli.options import JsonFlag, Who
 from goodwill.cli.setup import open_network
 
 DEFAULT_LIMIT = 50
 REVIEWED = "reviewed by you"
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-Who = Annotated[str, typer.Argument(metavar="WHO", help="#ID, me, an e-mail, a handle or a name.")]
 
 
 def _named(person: dict[str, Any]) -> str:

@@ -7,10 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from goodwill.cli import output
+from goodwill.cli.options import JsonFlag
 from goodwill.cli.setup import bootstrap, globals_of, open_network
 from goodwill.exporters.backupfile import read_manifest
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 class ExportFormat(StrEnum):

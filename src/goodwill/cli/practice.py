@@ -10,16 +10,15 @@ from typing import Annotated, Any
 import typer
 
 from goodwill.cli import output
+from goodwill.cli.options import JsonFlag, Who
 from goodwill.cli.setup import open_network
 from goodwill.errors import UsageError
 from goodwill.vocab import REFERRAL_STATUSES, values
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 AsOf = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DATE", help="Judge as on this day (default: today)."),
 ]
-Who = Annotated[str, typer.Argument(metavar="WHO", help="#ID, an e-mail, a handle or a name.")]
 
 Status = Enum("Status", [(s, s) for s in values(REFERRAL_STATUSES)], type=str)  # type: ignore[misc]
 OPEN = Status("open")

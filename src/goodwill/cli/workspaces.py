@@ -5,6 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from goodwill.cli import output
+from goodwill.cli.options import JsonFlag
 from goodwill.cli.setup import open_network
 
 group_app = typer.Typer(
@@ -12,7 +13,6 @@ group_app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 Group = Annotated[str, typer.Argument(metavar="GROUP", help="The group: #ID or its name.")]
 Member = Annotated[str, typer.Argument(metavar="MEMBER", help="A member: username, name or #ID.")]
 

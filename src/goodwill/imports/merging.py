@@ -10,7 +10,6 @@ it was. Merges are undone newest first. You ("me") are always the person kept.
 from __future__ import annotations
 
 import json
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -204,28 +203,14 @@ def profiles(owner: AbstractBaseUser) -> list[Profile]:
     ]
 
 
-_found: dict[tuple[int, int | None], tuple[str, list[Any]]] = {}
-_found_lock = threading.Lock()
-
-
-def forget_candidates() -> None:
-    """Drop remembered candidate pairs (tests)."""
-    with _found_lock:
-        _found.clear()
-
-
 def _matching_stamp(owner: AbstractBaseUser) -> str:
-    """Everything matching reads: people and ties, identities, and your decisions."""
-    from goodwill.network.snapshots import stamp
-
+    """What matching reads beyond the people and ties that ``practice.memo`` stamps."""
     identities = Identity.objects.filter(owner=owner).aggregate(
         n=Count("id"), last=Max("id"), people=Sum("person_id")
     )
     decisions = MergeDecision.objects.filter(owner=owner).aggregate(n=Count("id"), last=Max("id"))
     # default=str: PostgreSQL sums integers into Decimals.
-    return json.dumps(
-        [stamp(owner), sorted(identities.items()), sorted(decisions.items())], default=str
-    )
+    return json.dumps([sorted(identities.items()), sorted(decisions.items())], default=str)
 
 
 def candidates(owner: AbstractBaseUser, limit: int | None = 50) -> list[Candidate]:
@@ -234,17 +219,14 @@ def candidates(owner: AbstractBaseUser, limit: int | None = 50) -> list[Candidat
     Comparing everyone takes a while on a large network, so the pairs are remembered until
     the people, their identities, ties or your decisions change.
     """
-    current = _matching_stamp(owner)
-    slot = (int(owner.pk), limit)
-    with _found_lock:
-        found = _found.get(slot)
-    if found is not None and found[0] == current:
-        matches = found[1]
-    else:
+    from goodwill.practice import memo
+
+    def compute() -> list[Any]:
         decided = MergeDecision.objects.filter(owner=owner).values_list("a_id", "b_id")
-        matches = find_matches(profiles(owner), exclude=list(decided), limit=limit)
-        with _found_lock:
-            _found[slot] = (current, matches)
+        return find_matches(profiles(owner), exclude=list(decided), limit=limit)
+
+    key = (limit, _matching_stamp(owner))
+    matches = memo.remembered(owner, "merge-candidates", key, compute)
     people = Person.objects.in_bulk({m.a for m in matches} | {m.b for m in matches})
     return [Candidate(people[m.a], people[m.b], m.score, m.reasons) for m in matches]
 

@@ -2,41 +2,27 @@
 
 ``export`` writes one user's people and ties in a format other tools read (see
 ``goodwill.exporters``). ``backup`` writes every row of every user (people, ties, history,
-imports, merges, settings, accounts with their password hashes) into one zip: a
-``manifest.json`` with the format version and row counts, and ``data.json`` in Django's
-serialisation. ``restore`` loads such a zip into an *empty* database, in one transaction: a
-failure leaves the database as it was. Restoring over live data is refused rather than merged,
-so nothing is ever silently overwritten.
+imports, merges, settings, accounts with their password hashes) into one zip from one
+consistent snapshot; ``restore`` loads such a zip into an *empty* database in one transaction
+and proves, table by table, that what it loaded is what was saved (``goodwill.backups``).
+Restoring over live data is refused rather than merged, so nothing is ever silently
+overwritten.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import json
 import os
 import tempfile
-import zipfile
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.management import call_command
-from django.core.serializers.base import DeserializationError
-from django.db import transaction
 from django.db.models import Prefetch
 
-from goodwill import __version__
-from goodwill.errors import ConfigError, UsageError
+from goodwill.errors import UsageError
 from goodwill.exporters import FORMATS, Contact, Link
-from goodwill.exporters.backupfile import BACKUP_FORMAT, BACKUP_VERSION, read_manifest
 from goodwill.people.models import Identity, Person, Tie, TieSource
-
-# Rows Django rebuilds by itself, or that only matter to a running server.
-NOT_BACKED_UP = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
-
 
 # -- export ------------------------------------------------------------------------------------
 
@@ -132,56 +118,14 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def backup(path: Path) -> dict[str, Any]:
-    """Write every user's data to a zip at ``path``; answer the manifest."""
-    data = io.StringIO()
-    call_command(
-        "dumpdata",
-        exclude=NOT_BACKED_UP,
-        natural_foreign=True,
-        stdout=data,
-        verbosity=0,
-    )
-    text = data.getvalue()
-    counts = Counter(row["model"] for row in json.loads(text))
-    manifest = {
-        "format": BACKUP_FORMAT,
-        "version": BACKUP_VERSION,
-        "goodwill": __version__,
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "users": counts.get(_user_label(), 0),
-        "rows": dict(sorted(counts.items())),
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest, indent=1))
-        archive.writestr("data.json", text)
-    _write_atomically(path, buffer.getvalue())
-    return {"path": str(path), **manifest}
+    """Write every user's data to a zip at ``path`` from one snapshot (see goodwill.backups)."""
+    from goodwill import backups
 
-
-def _user_label() -> str:
-    meta = get_user_model()._meta
-    return f"{meta.app_label}.{meta.model_name}"
+    return backups.backup(path)
 
 
 def restore(path: Path, *, where: str) -> dict[str, Any]:
-    """Load a backup into this (empty) database in one transaction."""
-    manifest, data = read_manifest(path)
-    users = get_user_model().objects.count()
-    if users:
-        raise ConfigError(
-            f"restore needs an empty database, but {where} already holds {users} user(s): "
-            "restore into a new --data-dir (or database) instead"
-        )
-    with tempfile.TemporaryDirectory() as folder:
-        fixture = Path(folder) / "data.json"
-        fixture.write_bytes(data)
-        try:
-            with transaction.atomic():
-                # Django's own loader: raw saves (no signals adding rows), sequences reset.
-                call_command("loaddata", str(fixture), verbosity=0)
-        except DeserializationError as exc:
-            first = str(exc).splitlines()[0].replace(str(fixture), "data.json")
-            raise UsageError(f"{path}: {first}") from exc
-    restored = sum(int(n) for n in manifest.get("rows", {}).values())
-    return {"path": str(path), "restored": restored, **manifest}
+    """Load a backup into this (empty) database in one transaction, verified table by table."""
+    from goodwill import backups
+
+    return backups.restore(path, where=where)

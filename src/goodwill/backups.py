@@ -40,7 +40,13 @@ from goodwill.exporters.backupfile import BACKUP_FORMAT, BACKUP_VERSION, Manifes
 
 # Rows Django rebuilds by itself, or that only matter to a running server.
 NOT_BACKED_UP = frozenset(
-    {"contenttypes.contenttype", "auth.permission", "sessions.session", "admin.logentry"}
+    {
+        "contenttypes.contenttype",
+        "auth.permission",
+        "sessions.session",
+        "admin.logentry",
+        "web.loginthrottle",
+    }
 )
 # Rows of these tables are named by their natural key: their ids differ between installations.
 BY_NATURAL_KEY = frozenset({"auth.permission", "contenttypes.contenttype"})

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from goodwill.api.routes import api
+from goodwill.web.login import AdminLoginForm
+
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -75,6 +75,7 @@ def init_command(
         output.say(f"User {name!r} already exists in {site.where}; nothing changed.")
         return
     secret, generated = _choose_password(password, name)
+    _check_password(secret, name, email)
     _create_owner(name, email, secret, first=not existing)
     output.say(f"Data folder: {site.folder}")
     output.say(f"Database: {site.where if os.environ.get('DATABASE_URL') else _db_file(site)}")
@@ -131,6 +132,19 @@ def _choose_password(given: str | None, name: str) -> tuple[str, bool]:
                 raise UsageError("the two passwords differ; nothing was created")
             return first, False
     return secrets.token_urlsafe(12), True
+
+
+def _check_password(password: str, name: str, email: str) -> None:
+    """The configured password validators (AUTH_PASSWORD_VALIDATORS), as for every password."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, get_user_model()(username=name, email=email))
+    except ValidationError as exc:
+        reasons = " ".join(exc.messages)
+        raise UsageError(f"that password is too weak: {reasons} Nothing was created.") from None
 
 
 def _create_owner(name: str, email: str, password: str, *, first: bool) -> None:

@@ -1,16 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from goodwill.web import urls_graph, urls_insights, urls_practice
+from goodwill.web import login, urls_graph, urls_insights, urls_practice
 from goodwill.web.views import home, imports, log, merges, people, person
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", login.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", people.people_list, name="people"),
     path("people/new/", people.person_add, name="person_add"),

@@ -43,5 +43,11 @@ class Conflict(GoodwillError):
     http_status = 409
 
 
+class RateLimited(GoodwillError):
+    """Too many requests of one kind in a while: try again later."""
+
+    http_status = 429
+
+
 class ImportFailed(GoodwillError):
     """A file could not be imported at all (unreadable, unknown format)."""

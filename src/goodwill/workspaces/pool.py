@@ -23,6 +23,7 @@ introductions go through the connector.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,8 @@ MAX_TARGETS = 5
 MAX_HITS = 50
 # Member to contact to member is two hops, so a path through two members needs six.
 MAX_HOPS = 6
+# The shortest query word that counts-level members' organisations are matched against.
+MIN_COUNTED_WORD = 3
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,8 @@ class Pool:
     memberships: list[Membership]
     snapshot: Snapshot
     records: dict[int, list[Record]] = field(default_factory=dict)
-    counted: list[Record] = field(default_factory=list)  # counts-level records: never nodes
-    # Nodes that counts-level members' records match by key: for overlap counts only.
-    counted_nodes: dict[int, set[int]] = field(default_factory=dict)
+    # Counts-level records: never nodes, never matched by key (an e-mail, a phone) to anyone.
+    counted: list[Record] = field(default_factory=list)
 
     def level(self, member: int) -> int:
         """What a member's records show to the viewer (the viewer sees their own in full)."""
@@ -89,17 +91,28 @@ class Pool:
     def is_member(self, node: int) -> bool:
         return node < len(self.memberships)
 
-    def shown(self, node: int) -> dict[str, Any] | None:
-        """What the viewer may see of a node; ``None`` when nothing (never for path nodes)."""
+    def shown(self, node: int, *, others_only: bool = False) -> dict[str, Any] | None:
+        """What the viewer may see of a node; ``None`` when nothing (never for path nodes).
+
+        A node holding one of the viewer's own records was joined to other members' records by
+        private keys (an e-mail, a phone) the viewer chose: it shows the viewer's own name and
+        says which members also know the person, never under which name, or a member's
+        contacts would confirm whatever key the viewer typed in. ``others_only`` shows the
+        other members' records alone, as if the viewer did not know the person.
+        """
         if self.is_member(node):
             membership = self.memberships[node]
             return {"member": membership.user_id, "name": self.member_name(node)}
-        visible = [r for r in self.records.get(node, ()) if self.level(r.member) >= NAMES]
+        records = self.records.get(node, ())
+        if others_only:
+            records = [r for r in records if r.member != self.viewer]
+        visible = [r for r in records if self.level(r.member) >= NAMES]
         if not visible:
             return None
         visible.sort(key=lambda r: (r.member != self.viewer, -self.level(r.member), r.member))
         best = visible[0]
         detailed = self.level(best.member) >= FULL
+        viewers = best.member == self.viewer
         return {
             "name": best.name,
             "organisation": best.organisation,
@@ -110,7 +123,7 @@ class Pool:
                 {
                     "member": self.memberships[r.member].user_id,
                     "name": self.member_name(r.member),
-                    "knows_as": r.name,
+                    "knows_as": r.name if r.member == self.viewer or not viewers else "",
                 }
                 for r in sorted(visible, key=lambda r: (r.member, r.person_id))
             ],
@@ -204,11 +217,6 @@ def build(workspace: Workspace, viewer: AbstractBaseUser) -> Pool:
             continue
         keys = _keys(keys_of[person_id]) or {("person", str(person_id))}
         placed[person_id] = unifier.place(keys)
-    for record in pool.counted:
-        # Looked up, never placed: a counts-only record must not join two visible nodes.
-        keys = _keys(keys_of[record.person_id])
-        found = {unifier.find(unifier.by_key[k]) for k in keys if k in unifier.by_key}
-        pool.counted_nodes.setdefault(record.member, set()).update(found)
     for person_id, owner_id, name, organisation, position, location in people:
         if person_id in placed:
             node = unifier.find(placed[person_id])
@@ -267,17 +275,24 @@ def _graph(
 
 
 def _matches(record: Record, words: list[str], rank: int) -> bool:
-    fields = [record.organisation]
-    if rank >= NAMES:
-        fields.append(record.name)
+    if rank == COUNTS:
+        # Whole words only, and no short ones: a hidden organisation cannot be spelled out
+        # letter by letter from the counts.
+        tokens = set(_tokens(record.organisation))
+        return all(len(word) >= MIN_COUNTED_WORD and word in tokens for word in words)
+    fields = [record.organisation, record.name]
     if rank >= FULL:
         fields += [record.position, record.location]
     text = " ".join(fields).lower()
     return all(word in text for word in words)
 
 
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
 def _words(text: str) -> list[str]:
-    words = text.lower().split()
+    words = _tokens(text)
     if not words:
         from goodwill.errors import UsageError
 
@@ -294,8 +309,13 @@ def who_knows(pool: Pool, text: str) -> dict[str, Any]:
         hits = [r for r in records if _matches(r, words, pool.level(r.member))]
         for r in hits:
             per_member[r.member].add(node)
-        shown = None if pool.is_member(node) else pool.shown(node)  # members are listed anyway
-        if shown and any(pool.level(r.member) >= NAMES for r in hits):
+        if pool.is_member(node) or not any(pool.level(r.member) >= NAMES for r in hits):
+            continue  # members are listed anyway
+        # Found through another member's record only: shown as that member knows the person,
+        # never joined to the viewer's own record of them (that would confirm a private key).
+        others_only = not any(r.member == pool.viewer for r in hits)
+        shown = pool.shown(node, others_only=others_only)
+        if shown:
             people.append({"node": node, **shown})
     counted: dict[int, int] = defaultdict(int)
     for r in pool.counted:
@@ -346,12 +366,15 @@ def reach(pool: Pool, text: str, *, k: int = 3, max_hops: int = MAX_HOPS) -> dic
     return {"query": text, "targets": targets}
 
 
-def member_overlap(pool: Pool, other: int) -> dict[str, Any]:
-    """The viewer's contacts in common with another member (names only where both shared)."""
+def member_overlap(pool: Pool, other: int) -> dict[str, Any] | None:
+    """The viewer's contacts in common with another member who shares names or more.
+
+    ``None`` for a member who shares only counts: whom they know is matched by nobody's keys.
+    """
+    if pool.level(other) < NAMES:
+        return None
     mine = {n for n, rs in pool.records.items() if any(r.member == pool.viewer for r in rs)}
     theirs = {n for n, rs in pool.records.items() if any(r.member == other for r in rs)}
-    theirs |= pool.counted_nodes.get(other, set())
-    named = pool.level(other) >= NAMES
     shared = sorted(mine & theirs)
     return {
         "member": pool.memberships[other].user_id,
@@ -360,7 +383,7 @@ def member_overlap(pool: Pool, other: int) -> dict[str, Any]:
         "shared": len(shared),
         "mutual": [
             {"name": s["name"], "organisation": s["organisation"]}
-            for s in (pool.shown(n) for n in shared if named)
+            for s in (pool.shown(n) for n in shared)
             if s is not None
         ][:MAX_HITS],
     }

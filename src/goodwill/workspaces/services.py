@@ -13,12 +13,12 @@ import secrets
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from goodwill.errors import Ambiguous, Conflict, NotFound, UsageError
+from goodwill.errors import Ambiguous, ConfigError, Conflict, NotFound, RateLimited, UsageError
 from goodwill.people.models import Identity, Person
 from goodwill.workspaces import mail, pool
 from goodwill.workspaces.models import (
@@ -171,10 +171,20 @@ def join(user: AbstractBaseUser, token: str) -> Membership:
     existing = Membership.objects.filter(workspace=invitation.workspace, user=user).first()
     if existing is not None:
         return existing
-    invitation.accepted_by = user
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_by", "accepted_at"])
-    joined = Membership.objects.create(workspace=invitation.workspace, user=user)
+    # Claimed only if still unclaimed: of two people joining at once, one gets it.
+    claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        accepted_by=user, accepted_at=timezone.now()
+    )
+    if not claimed:
+        mine = Membership.objects.filter(workspace=invitation.workspace, user=user).first()
+        if mine is not None:  # the same person, twice at once (a double click)
+            return mine
+        raise Conflict("this invitation has just been used by someone else; ask for a new one")
+    try:
+        with transaction.atomic():
+            joined = Membership.objects.create(workspace=invitation.workspace, user=user)
+    except IntegrityError:
+        raise Conflict(f"you are already a member of {invitation.workspace.name}") from None
     for owner in invitation.workspace.memberships.filter(role="owner").select_related("user"):
         notify(
             owner.user,
@@ -295,9 +305,38 @@ def audit_log(member: Membership, limit: int = 200) -> list[dict[str, Any]]:
 # -- lookups in the pool (each one audited) -------------------------------------------------
 
 
+def counted_lookups_per_hour() -> int:
+    raw = os.environ.get("GOODWILL_GROUP_LOOKUPS_PER_HOUR", "30")
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        raise ConfigError(
+            f"GOODWILL_GROUP_LOOKUPS_PER_HOUR={raw!r} is not a whole number"
+        ) from None
+
+
+def _limit_counted_lookups(member: Membership, built: pool.Pool) -> None:
+    """Counts-level members' numbers answer at most so many lookups an hour, per member."""
+    if not any(m.level == "counts" and m.user_id != member.user_id for m in built.memberships):
+        return
+    since = timezone.now() - dt.timedelta(hours=1)
+    done = AuditEntry.objects.filter(
+        workspace=member.workspace, actor=member.user, action="who-knows", created_at__gte=since
+    ).count()
+    limit = counted_lookups_per_hour()
+    if done >= limit:
+        audit(member, "who-knows-limit", "")
+        raise RateLimited(
+            f"at most {limit} who-knows lookups an hour in a group where members share only "
+            "counts; try again later"
+        )
+
+
 def who_knows(member: Membership, text: str) -> dict[str, Any]:
+    built = pool.build(member.workspace, member.user)
+    _limit_counted_lookups(member, built)
     audit(member, "who-knows", text)
-    return _strip_nodes(pool.who_knows(pool.build(member.workspace, member.user), text))
+    return _strip_nodes(pool.who_knows(built, text))
 
 
 def reach(member: Membership, text: str) -> dict[str, Any]:
@@ -311,8 +350,9 @@ def contacts(member: Membership, who: str) -> dict[str, Any]:
     built = pool.build(member.workspace, member.user)
     node = built.member_of(other.user_id)
     payload = pool.member_contacts(built, node)
-    if node != built.viewer:
-        payload["overlap"] = pool.member_overlap(built, node)
+    overlap = pool.member_overlap(built, node) if node != built.viewer else None
+    if overlap is not None:
+        payload["overlap"] = overlap
     return payload
 
 

@@ -207,7 +207,10 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     except GoodwillError as exc:
         return render(request, "workspaces/join.html", {"error": str(exc)}, status=410)
     if request.method == "POST":
-        joined = services.join(request.user, token)  # type: ignore[arg-type]
+        try:
+            joined = services.join(request.user, token)  # type: ignore[arg-type]
+        except GoodwillError as exc:  # someone else joined with it since the page was shown
+            return render(request, "workspaces/join.html", {"error": str(exc)}, status=409)
         messages.success(request, f"Welcome to {joined.workspace.name}.")
         return redirect("workspace", joined.workspace_id)
     return render(request, "workspaces/join.html", {"invitation": invitation, "token": token})

@@ -10,6 +10,8 @@ Environment:
   GOODWILL_STORE_BODIES 1 to keep message bodies from imports (off by default)
   GOODWILL_EMAIL_URL    smtp://user:pass@host:port (default: print e-mail to the console)
   GOODWILL_MAX_UPLOAD_MB largest upload on the import page, in MB (default 2048)
+  GOODWILL_MAX_REQUEST_MB largest request body besides uploads, in MB (default 2.5; over: 413)
+  GOODWILL_CSP          the Content-Security-Policy header (default: goodwill.web.guards)
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ DEBUG = config.env_flag("GOODWILL_DEBUG")
 SECURE = config.env_flag("GOODWILL_SECURE")
 STORE_MESSAGE_BODIES = config.env_flag("GOODWILL_STORE_BODIES")
 MAX_UPLOAD_BYTES = int(os.environ.get("GOODWILL_MAX_UPLOAD_MB", "2048")) * 1024 * 1024
+# The largest request body outside file uploads (JSON, forms): larger ones answer 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("GOODWILL_MAX_REQUEST_MB", "2.5")) * 1024**2)
+_csp = os.environ.get("GOODWILL_CSP")
+if _csp is not None:
+    CONTENT_SECURITY_POLICY = _csp.strip()  # empty: no policy header
 
 ALLOWED_HOSTS = config.env_list("GOODWILL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = config.env_list("GOODWILL_CSRF_TRUSTED_ORIGINS", [])
@@ -60,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "goodwill.web.guards.RequestGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

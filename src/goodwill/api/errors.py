@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -74,6 +74,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ObjectDoesNotExist)
     def no_object(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
         return respond(request, "not found", 404)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return respond(request, "the request body is too large", 413)
 
     @api.exception_handler(IntegrityError)
     def integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:

@@ -56,7 +56,8 @@
     const groupOf = new Map();
     for (const c of data.communities) {
       if (c.colour === data.other_colour) continue;
-      const group = { name: `${c.label} (${c.size})`, colour: c.colour, members: [] };
+      // Plotly draws trace names as markup: an organisation or tag name must stay text.
+      const group = { name: escapeHtml(`${c.label} (${c.size})`), colour: c.colour, members: [] };
       groupOf.set(c.id, group);
       groups.push(group);
     }

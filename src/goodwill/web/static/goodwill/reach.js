@@ -9,6 +9,9 @@
       const source = box.querySelector('script[type="application/json"]');
       if (!source) return;
       const data = JSON.parse(source.textContent);
+      // Plotly draws axis labels as markup: a name must stay text.
+      data.names = data.names.map((name) =>
+        String(name).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]));
       const plot = document.createElement("div");
       plot.className = "reach-plot";
       box.append(plot);

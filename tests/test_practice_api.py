@@ -122,8 +122,13 @@ def test_overtures_and_referrals(owner_client, world):
 
 
 def test_reminders_settings_and_new_token(owner_client, world):
-    first = ok(owner_client.get("/api/practice/reminders"))
+    none_yet = ok(owner_client.get("/api/practice/reminders"))
+    assert (none_yet["feed"], none_yet["feed_url"]) == (False, None)
+    first = ok(owner_client.post("/api/practice/reminders/token"))
     assert first["feed_url"].startswith("http://testserver/feed/")
+    assert first["feed"] is True
+    later = ok(owner_client.get("/api/practice/reminders"))
+    assert (later["feed"], later["feed_url"]) == (True, None)  # shown once
     assert ok(owner_client.post("/api/practice/reminders/token"))["feed_url"] != first["feed_url"]
     weekly = ok(
         send(

@@ -63,8 +63,16 @@ def test_pages_show_the_owners_practice(owner_client, world):
     assert "Read my draft" in ledger
     assert "Refer Di Shaw, who needs a proofreader, to Ann Lee" in ledger
     assert "Follow up with Cy Park" in owner_client.get(reverse("next_actions")).content.decode()
-    feed = owner_client.get(reverse("reminders")).content.decode()
-    assert reminders.settings_for(world.owner).feed_token in feed
+    first = owner_client.get(reverse("reminders")).content.decode()
+    assert "Make my feed address" in first
+    owner_client.post(reverse("reminders"), {"action": "regenerate"})
+    shown = owner_client.get(reverse("reminders")).content.decode()
+    token = shown.split("/feed/")[1].split(".ics")[0]
+    found = reminders.settings_for(world.owner)
+    assert found.feed_digest == reminders.token_digest(token)  # only the hash is kept
+    again = owner_client.get(reverse("reminders")).content.decode()
+    assert token not in again  # shown once
+    assert "Your feed is set up" in again
 
 
 @pytest.mark.parametrize("name", PANELS)
@@ -167,7 +175,7 @@ def test_record_a_referral_from_the_page(owner_client, world):
 
 
 def test_the_calendar_feed_needs_only_its_secret_token(owner_client, world):
-    token = reminders.settings_for(world.owner).feed_token
+    _, token = reminders.regenerate_token(world.owner)
     response = Client().get(reverse("calendar_feed", kwargs={"token": token}))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"

@@ -13,12 +13,9 @@ pytestmark = pytest.mark.browser
 PHISHING = '<a href="https://evil.example/win">Claim your prize</a>'
 
 
+@pytest.mark.usefixtures("circles")
 def test_an_organisation_named_with_markup_stays_text_in_the_map_legend(
-    open_page,
-    log_in,
-    member,
-    circles,
-    console_errors,
+    open_page, log_in, member, console_errors
 ):
     people = Person.objects.filter(owner=member, is_me=False).order_by("id")
     Person.objects.filter(id__in=[p.id for p in people]).update(organisation=PHISHING)

@@ -237,8 +237,11 @@ def test_the_calendar_feed_is_valid_icalendar_behind_a_replaceable_token(world):
     summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
     assert "Get in touch with Ann Lee" in summaries
 
-    token = reminders.settings_for(world.owner).feed_token
+    found, token = reminders.regenerate_token(world.owner)
     assert len(token) >= 32
+    assert token not in str(
+        type(found).objects.filter(pk=found.pk).values().get()
+    )  # only its hash is stored
     assert reminders.owner_for_token(token) == world.owner
     reminders.regenerate_token(world.owner)
     assert reminders.owner_for_token(token) is None

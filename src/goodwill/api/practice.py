@@ -169,14 +169,14 @@ def next_done(request: HttpRequest, payload: DoneIn) -> Document:
     return next_actions.mark_done(owner_of(request), payload.key, note=payload.note)
 
 
-def _reminders(request: HttpRequest, found: Any) -> Document:
-    path = reverse("calendar_feed", kwargs={"token": found.feed_token})
-    return reminders.settings_payload(found, request.build_absolute_uri(path))
+def _reminders(request: HttpRequest, found: Any, token: str | None = None) -> Document:
+    path = reverse("calendar_feed", kwargs={"token": token}) if token else None
+    return reminders.settings_payload(found, request.build_absolute_uri(path) if path else None)
 
 
 @router.get("/practice/reminders", response={200: Document, **errors()})
 def reminder_settings(request: HttpRequest) -> Document:
-    """The secret calendar-feed URL and the digest settings."""
+    """The digest settings, and whether a calendar feed exists (its URL is shown once)."""
     return _reminders(request, reminders.settings_for(owner_of(request)))
 
 
@@ -189,5 +189,5 @@ def set_reminders(request: HttpRequest, payload: DigestIn) -> Document:
 
 @router.post("/practice/reminders/token", response={200: Document, **errors()})
 def new_feed_token(request: HttpRequest) -> Document:
-    """Replace the calendar feed's secret token; the old URL stops working."""
-    return _reminders(request, reminders.regenerate_token(owner_of(request)))
+    """A new secret calendar feed URL, shown in this answer only; any old URL stops working."""
+    return _reminders(request, *reminders.regenerate_token(owner_of(request)))

@@ -409,7 +409,7 @@ def done_command(
 def reminders_command(
     ctx: typer.Context,
     regenerate: Annotated[
-        bool, typer.Option("--regenerate", help="Replace the feed's secret token.")
+        bool, typer.Option("--regenerate", help="Make a new feed address (shown once).")
     ] = False,
     digest: Annotated[
         Frequency | None,  # type: ignore[valid-type]
@@ -425,15 +425,29 @@ def reminders_command(
 
     from goodwill.practice import reminders
 
-    found = reminders.regenerate_token(owner) if regenerate else reminders.settings_for(owner)
+    token = None
+    if regenerate:
+        found, token = reminders.regenerate_token(owner)
+    else:
+        found = reminders.settings_for(owner)
     if digest is not None or to is not None:
         found = reminders.set_digest(owner, digest.value if digest else found.digest, to)
-    path = reverse("calendar_feed", kwargs={"token": found.feed_token})
+    path = reverse("calendar_feed", kwargs={"token": token}) if token else None
     payload = reminders.settings_payload(found, path)
     if as_json:
         output.print_json(payload)
         return
-    output.say(f"Calendar feed: http://127.0.0.1:8000{path} (your server's address + this path)")
+    if path:
+        output.say(
+            f"Calendar feed: http://127.0.0.1:8000{path} (your server's address + this path)"
+        )
+        output.say("Shown this once: only a hash of it is kept. Any older feed address stopped.")
+    elif found.feed_digest:
+        output.say(
+            "Calendar feed: set up (its address was shown when made; --regenerate for a new one)"
+        )
+    else:
+        output.say("Calendar feed: none yet (--regenerate makes one and shows its address once)")
     output.say(f"Digest: {payload['digest']} to {payload['digest_email'] or '(no address)'}")
 
 

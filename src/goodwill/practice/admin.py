@@ -24,7 +24,7 @@ class SnoozeAdmin(admin.ModelAdmin):
 @admin.register(ReminderSettings)
 class ReminderSettingsAdmin(admin.ModelAdmin):
     list_display = ("owner", "digest", "digest_email", "last_digest_at")
-    exclude = ("feed_token",)  # a secret: shown to its owner only
+    exclude = ("feed_digest",)  # a hash of a secret: of no use to read
 
 
 @admin.register(ActionDone)

@@ -84,10 +84,12 @@ DIGEST_FREQUENCIES = (("off", "Off"), ("daily", "Daily"), ("weekly", "Weekly"))
 
 
 class ReminderSettings(models.Model):
-    """Where and how often reminders go: the secret calendar-feed token and the e-mail digest."""
+    """Where and how often reminders go: the secret calendar feed and the e-mail digest."""
 
     owner = models.OneToOneField(Owner, on_delete=models.CASCADE, related_name="reminder_settings")
-    feed_token = models.CharField(max_length=64, unique=True)
+    # SHA-256 of the feed's secret token (empty: no feed yet). The token itself is shown once,
+    # when it is made, like API tokens: a copy of the database cannot read anyone's feed.
+    feed_digest = models.CharField(max_length=64, blank=True, db_index=True)
     digest = models.CharField(max_length=6, choices=DIGEST_FREQUENCIES, default="off")
     digest_email = models.EmailField(blank=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)

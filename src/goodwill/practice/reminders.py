@@ -12,6 +12,7 @@ now; ``send_due(owner)`` sends it only when the chosen frequency says one is due
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from typing import Any
 
@@ -39,21 +40,24 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def settings_for(owner: AbstractBaseUser) -> ReminderSettings:
     found = ReminderSettings.objects.filter(owner=owner).first()
     if found is None:
-        found, _ = ReminderSettings.objects.get_or_create(
-            owner=owner, defaults={"feed_token": new_token()}
-        )
+        found, _ = ReminderSettings.objects.get_or_create(owner=owner)
     return found
 
 
-def regenerate_token(owner: AbstractBaseUser) -> ReminderSettings:
-    """Replace the feed's secret token: the old URL stops working at once."""
+def regenerate_token(owner: AbstractBaseUser) -> tuple[ReminderSettings, str]:
+    """A new secret feed token, returned this once (only its hash is kept); the old stops."""
     found = settings_for(owner)
-    found.feed_token = new_token()
-    found.save(update_fields=["feed_token", "updated_at"])
-    return found
+    token = new_token()
+    found.feed_digest = token_digest(token)
+    found.save(update_fields=["feed_digest", "updated_at"])
+    return found, token
 
 
 def owner_for_token(token: str) -> AbstractBaseUser | None:
@@ -61,12 +65,10 @@ def owner_for_token(token: str) -> AbstractBaseUser | None:
         return None
     found = (
         ReminderSettings.objects.select_related("owner")
-        .filter(feed_token=token, owner__is_active=True)
+        .filter(feed_digest=token_digest(token), owner__is_active=True)
         .first()
     )
-    if found is None or not secrets.compare_digest(found.feed_token, token):
-        return None
-    return found.owner  # type: ignore[no-any-return]
+    return found.owner if found is not None else None  # type: ignore[no-any-return]
 
 
 def set_digest(
@@ -83,8 +85,10 @@ def set_digest(
     return found
 
 
-def settings_payload(found: ReminderSettings, feed_url: str) -> dict[str, Any]:
+def settings_payload(found: ReminderSettings, feed_url: str | None) -> dict[str, Any]:
+    """``feed_url`` only right after a new token was made: it is not stored, so never again."""
     return {
+        "feed": bool(found.feed_digest),
         "feed_url": feed_url,
         "digest": found.digest,
         "digest_email": found.digest_email or getattr(found.owner, "email", ""),

@@ -203,14 +203,19 @@ def action_done(request: HttpRequest) -> HttpResponse:
 # -- reminders -----
 
 
+NEW_FEED_KEY = "goodwill-new-feed-token"
+
+
 @login_required
 def reminders_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "regenerate":
-                reminders.regenerate_token(request.user)
-                messages.success(request, "A new feed address: the old one no longer works.")
+                _, token = reminders.regenerate_token(request.user)
+                # Shown on the next page only: just its hash is kept.
+                request.session[NEW_FEED_KEY] = token
+                messages.success(request, "A new feed address: any old one no longer works.")
             elif action == "digest":
                 reminders.set_digest(
                     request.user, request.POST.get("digest", ""), request.POST.get("email", "")
@@ -225,7 +230,8 @@ def reminders_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(exc))
         return redirect("reminders")
     found = reminders.settings_for(request.user)
-    feed = request.build_absolute_uri(reverse("calendar_feed", kwargs={"token": found.feed_token}))
+    token = request.session.pop(NEW_FEED_KEY, None)
+    feed = token and request.build_absolute_uri(reverse("calendar_feed", kwargs={"token": token}))
     context = {
         "settings": found,
         "feed_url": feed,

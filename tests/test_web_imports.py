@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 import stat
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -497,3 +499,19 @@ def test_registry_forgets_finished_runs_after_an_hour():
 )
 def test_format_elapsed(seconds, shown):
     assert format_elapsed(seconds) == shown
+
+
+def test_an_import_error_names_the_uploaded_file_not_the_server_path(owner_client, owner, settings):
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("Connections.csv", HEADER + "Ann,Lee,,,,,1 Jan 2020\n")
+    damaged = packed.getvalue().replace(b"Ann,Lee", b"Bob,Lee")  # the checksum no longer fits
+    broken = SimpleUploadedFile("export.zip", damaged)
+    response = upload(owner_client, broken)
+    run = ImportRun.objects.get(owner=owner)
+    assert run.status == "failed"
+    assert run.error.startswith("export.zip: damaged zip")
+    html = owner_client.get(response["Location"]).content.decode()
+    assert "export.zip: damaged zip" in html
+    assert str(settings.DATA_DIR) not in html
+    assert str(settings.DATA_DIR) not in run.error

@@ -19,6 +19,7 @@ from goodwill.importers.registry import plan
 from goodwill.importers.sources import expand
 from goodwill.imports.apply import Outcome, apply_records
 from goodwill.imports.models import ImportIssue, ImportRun
+from goodwill.imports.shown import without_folders
 from goodwill.people.models import Identity
 from goodwill.people.services import ensure_me
 
@@ -72,7 +73,13 @@ def run_import(
                 owner, run, _counted(steps.records(context), progress), dry_run=dry_run
             )
     except GoodwillError as exc:
-        _finish(run, "failed", None, error=str(exc))
+        # Uploads (a source label) are named as sent, never by the folder they were saved in.
+        _finish(
+            run,
+            "failed",
+            None,
+            error=without_folders(str(exc), paths) if source_label else str(exc),
+        )
         raise
     except Exception as exc:
         _finish(run, "failed", None, error=f"internal error: {type(exc).__name__}")

@@ -35,6 +35,7 @@ from goodwill.importers.registry import IMPORTERS
 from goodwill.imports.models import ImportRun
 from goodwill.imports.progress import format_elapsed, registry
 from goodwill.imports.service import run_import
+from goodwill.imports.shown import without_folders
 from goodwill.web.views.common import varies_on_htmx, wants_fragment
 
 logger = logging.getLogger(__name__)
@@ -232,7 +233,7 @@ def run_job(job: Job, announced: queue.Queue) -> None:
             on_start=lambda run: on_created(run.pk),
         )
     except GoodwillError as exc:
-        error = str(exc)
+        error = without_folders(str(exc), job.paths)  # the file's own name, not the server's path
     except Exception as exc:
         logger.exception("import of %s failed", job.label)
         error = f"internal error: {type(exc).__name__}"

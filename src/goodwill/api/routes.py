@@ -34,9 +34,10 @@ value in an `X-CSRFToken` header) or a personal token, `Authorization: Bearer gw
 500) and answer `{"total": N, "items": [...], "page": p, "page_size": s}`.
 
 **Errors** always answer `{"ok": false, "error": "<one line>", "status": <HTTP status>}`:
-401 not signed in, 403 CSRF check failed, 404 not found (or not yours), 409 conflict
-(a duplicate identity, deleting yourself), 422 invalid input (the message names the field),
-500 internal error.
+400 a NUL character in the request, 401 not signed in, 403 CSRF check failed, 404 not found
+(or not yours), 409 conflict (a duplicate identity, deleting yourself), 413 a body over
+`GOODWILL_MAX_REQUEST_MB`, 422 invalid input (the message names the field), 429 too many lookups,
+500 internal error. Answers are `Cache-Control: private`.
 """
 
 

@@ -159,6 +159,7 @@ def snapshot(scratch: Path) -> Iterator[str]:
             if default.vendor == "postgresql":
                 with reader.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    cursor.execute("SELECT 1")  # the snapshot is taken now, not at the first table
             yield SNAPSHOT_ALIAS
     finally:
         reader.close()
@@ -231,20 +232,9 @@ def _pretty(manifest: dict[str, Any]) -> str:
 # -- restore -----------------------------------------------------------------------------------
 
 
-def max_data_bytes() -> int:
-    raw = os.environ.get("GOODWILL_RESTORE_MAX_MB", str(backupfile.DEFAULT_MAX_DATA_MB))
-    try:
-        megabytes = int(raw)
-    except ValueError:
-        raise ConfigError(f"GOODWILL_RESTORE_MAX_MB={raw!r} is not a whole number") from None
-    if megabytes < 1:
-        raise ConfigError("GOODWILL_RESTORE_MAX_MB must be at least 1")
-    return megabytes * 1024 * 1024
-
-
 def restore(path: Path, *, where: str) -> dict[str, Any]:
     """Load a backup into this (empty) database in one transaction, verified table by table."""
-    manifest = backupfile.read_manifest(path)
+    manifest = backupfile.read_manifest(path, backupfile.max_data_bytes())
     users = get_user_model().objects.count()
     if users:
         raise ConfigError(
@@ -366,7 +356,7 @@ class _Loader:
 
 def _load(path: Path, manifest: Manifest, known: dict[str, type[models.Model]]) -> dict[str, int]:
     loader = _Loader(path, manifest, known)
-    for number, label, fields in backupfile.rows(path, max_data_bytes()):
+    for number, label, fields in backupfile.rows(path, backupfile.max_data_bytes()):
         loader.add(number, label, fields)
     loader.flush()
     connection = connections[DEFAULT_DB_ALIAS]

@@ -13,7 +13,7 @@ import typer
 from goodwill.cli import output
 from goodwill.cli.options import JsonFlag
 from goodwill.cli.setup import Globals, bootstrap, globals_of, open_network
-from goodwill.exporters.backupfile import read_manifest
+from goodwill.exporters.backupfile import max_data_bytes, read_manifest
 
 
 class ExportFormat(StrEnum):
@@ -69,7 +69,7 @@ def restore_command(
     """Load a backup into an empty data folder or database (never over existing data)."""
     output.state.json = as_json
     # Checked before any folder or database is created for it.
-    read_manifest(path)
+    read_manifest(path, max_data_bytes())
     options = globals_of(ctx)
     with _removed_on_failure(options):
         site = bootstrap(options, create=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -23,7 +24,7 @@ from typing import IO, Any
 
 import ijson
 
-from goodwill.errors import UsageError
+from goodwill.errors import ConfigError, UsageError
 
 BACKUP_FORMAT = "goodwill-backup"
 BACKUP_VERSION = 2
@@ -134,8 +135,33 @@ def check_manifest(path: Path, raw: Any) -> Manifest:
     return Manifest(header, checked, frozenset(admins))
 
 
-def read_manifest(path: Path) -> Manifest:
-    """The checked manifest of a backup zip, with a one-line error for anything else."""
+def max_data_bytes() -> int:
+    """``GOODWILL_RESTORE_MAX_MB`` in bytes: the largest inflated ``data.json`` a restore reads."""
+    raw = os.environ.get("GOODWILL_RESTORE_MAX_MB", str(DEFAULT_MAX_DATA_MB))
+    try:
+        megabytes = int(raw)
+    except ValueError:
+        raise ConfigError(f"GOODWILL_RESTORE_MAX_MB={raw!r} is not a whole number") from None
+    if megabytes < 1:
+        raise ConfigError("GOODWILL_RESTORE_MAX_MB must be at least 1")
+    return megabytes * 1024 * 1024
+
+
+def _check_declared_size(path: Path, declared: int, limit: int) -> None:
+    if declared > limit:
+        raise _problem(
+            path,
+            f"data.json inflates to {_size(declared)}, more than the limit of "
+            f"{_size(limit)} (GOODWILL_RESTORE_MAX_MB raises it)",
+        )
+
+
+def read_manifest(path: Path, limit: int | None = None) -> Manifest:
+    """The checked manifest of a backup zip, with a one-line error for anything else.
+
+    With ``limit``, a ``data.json`` declared larger than that is refused here, before any
+    folder or database is made for it.
+    """
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     try:
@@ -146,6 +172,8 @@ def read_manifest(path: Path) -> Manifest:
             if archive.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES:
                 raise _problem(path, "manifest.json is too large to be a manifest")
             raw = json.loads(archive.read(MANIFEST))
+            if limit is not None:
+                _check_declared_size(path, archive.getinfo(DATA).file_size, limit)
     except zipfile.BadZipFile as exc:
         raise _problem(path, f"not a goodwill backup ({exc})") from exc
     except json.JSONDecodeError as exc:
@@ -198,13 +226,7 @@ def rows(path: Path, limit: int) -> Iterator[tuple[int, str, dict[str, Any]]]:
     metered: _Metered | None = None
     try:
         with zipfile.ZipFile(path) as archive:
-            declared = archive.getinfo(DATA).file_size
-            if declared > limit:
-                raise _problem(
-                    path,
-                    f"data.json inflates to {_size(declared)}, more than the limit of "
-                    f"{_size(limit)} (GOODWILL_RESTORE_MAX_MB raises it)",
-                )
+            _check_declared_size(path, archive.getinfo(DATA).file_size, limit)
             with archive.open(DATA) as stream:
                 metered = _Metered(stream, path, limit)
                 for number, item in enumerate(ijson.items(metered, "item", use_float=True), 1):

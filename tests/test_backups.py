@@ -85,6 +85,7 @@ def test_backup_is_one_snapshot_while_other_writes_commit_between_its_tables(tmp
     monkeypatch.setattr(backups, "_table_rows", reading)
     assert Person.objects.filter(name__startswith="Written").count() == len(written) > 5
     assert manifest["rows"]["people.person"] == 7  # as it was when the backup began
+    assert archive.stat().st_mode & 0o777 == 0o600
 
     _empty_database()
     restored = backups.restore(archive, where="test")

@@ -177,6 +177,7 @@ def backup(path: Path) -> dict[str, Any]:
         partial = Path(scratch) / "backup.zip"
         with snapshot(Path(scratch)) as alias:
             manifest = _write_zip(partial, alias)
+        partial.chmod(0o600)  # password hashes and everyone's contacts: the owner's eyes only
         os.replace(partial, path)
     return {"path": str(path), **manifest}
 
@@ -189,13 +190,13 @@ def _write_zip(target: Path, alias: str) -> dict[str, Any]:
             first = True
             for model in backed_up_models():
                 found = TableDigest()
+                opening = backupfile.canonical({"model": label_of(model)})[:-1] + b',"fields":'
                 for row in _table_rows(model, alias):
                     encoded = backupfile.canonical(row)
                     found.add(encoded)
                     out.write(b"\n" if first else b",\n")
                     first = False
-                    label = backupfile.canonical({"model": label_of(model)})[:-1]
-                    out.write(label + b',"fields":' + encoded + b"}")
+                    out.write(opening + encoded + b"}")
                 columns = [c.attname for c in _columns(model)]
                 tables[label_of(model)] = {
                     "rows": found.rows,

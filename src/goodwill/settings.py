@@ -10,6 +10,7 @@ Environment:
   GOODWILL_STORE_BODIES 1 to keep message bodies from imports (off by default)
   GOODWILL_EMAIL_URL    smtp://user:pass@host:port (default: print e-mail to the console)
   GOODWILL_MAX_UPLOAD_MB largest upload on the import page, in MB (default 2048)
+  GOODWILL_SQLITE_BUSY_MS how long a SQLite write waits for another writer (default 20000)
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "goodwill.people",
     "goodwill.activity",
     "goodwill.imports",
@@ -85,6 +88,15 @@ TEMPLATES = [
 
 DATABASES = {"default": config.database_config(os.environ.get("DATABASE_URL"), DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (imports from the web, map layouts, digests) is queued in the database and
+# run by `goodwill worker` (which `goodwill serve` starts): no broker, every process sees it.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "imports"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

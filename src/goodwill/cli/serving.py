@@ -18,6 +18,7 @@ from typing import Any
 
 from goodwill.cli import output
 from goodwill.errors import ConfigError
+from goodwill.worker import PARENT_ENV
 
 WORKER_RESTART_SECONDS = 2.0
 WORKER_STOP_SECONDS = 20.0
@@ -33,9 +34,17 @@ class WorkerProcess:
         self.owner_pid = os.getpid()
         self._watch: threading.Thread | None = None
 
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        # bootstrap() put the data folder and database in the environment it passes on. A
+        # session of its own: Ctrl+C reaches the server only, which then stops the worker in
+        # order; the worker exits by itself if the server dies without doing so.
+        env = {**os.environ, PARENT_ENV: str(os.getpid())}
+        return subprocess.Popen(
+            [sys.executable, "-m", "goodwill", "worker"], env=env, start_new_session=True
+        )
+
     def start(self) -> None:
-        # bootstrap() put the data folder and database in the environment it passes on.
-        self.process = subprocess.Popen([sys.executable, "-m", "goodwill", "worker"])
+        self.process = self._spawn()
         self._watch = threading.Thread(target=self._watch_loop, name="goodwill-worker-watch")
         self._watch.daemon = True
         self._watch.start()
@@ -47,7 +56,7 @@ class WorkerProcess:
                 output.warn(f"the background worker exited ({process.returncode}); restarting it")
                 self.stopping.wait(WORKER_RESTART_SECONDS)
                 if not self.stopping.is_set():
-                    self.process = subprocess.Popen([sys.executable, "-m", "goodwill", "worker"])
+                    self.process = self._spawn()
             self.stopping.wait(0.5)
 
     def stop(self) -> None:

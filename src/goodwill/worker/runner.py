@@ -8,6 +8,7 @@ django-tasks-db's own ``Worker.run_task``, which records success, failure and th
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 from django.db import OperationalError, close_old_connections, connection
@@ -18,6 +19,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from goodwill.imports.jobs import recover
 from goodwill.imports.progress import this_process
+from goodwill.worker import PARENT_ENV
 from goodwill.worker.tasks import IMPORTS_QUEUE, queue_due_digests
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,11 @@ logger = logging.getLogger(__name__)
 BACKEND = "default"
 QUEUES = (IMPORTS_QUEUE, "default")
 POLL_SECONDS = 1.0
+
+
+def parent_gone() -> bool:
+    expected = os.environ.get(PARENT_ENV, "")
+    return expected.isdigit() and os.getppid() != int(expected)
 
 
 def _runner(queue: str, worker_id: str) -> Worker:
@@ -74,6 +81,9 @@ def run_queue(
                 done += 1
             elif until_empty:
                 break
+            elif parent_gone():
+                logger.warning("the server that started this worker has gone; stopping")
+                stop.set()
             else:
                 stop.wait(POLL_SECONDS)
     finally:

@@ -131,10 +131,10 @@ class Reporter:
     def advance(self, records: int) -> None:
         """Called by the import as it reads; raises ``ImportStopped`` when it must stop."""
         self.records = max(self.records, records)
-        if self.echo is not None:
-            self.echo(self.records)
         if self._inline:
             self._write()
+        if self.echo is not None:
+            self.echo(self.records)
         if self._stopped is not None:
             raise self._stopped
 

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it runs the view itself, again if SQLite's writer was busy too long.
+    "goodwill.web.retry.RetryWhenLockedMiddleware",
 ]
 
 ROOT_URLCONF = "goodwill.urls"

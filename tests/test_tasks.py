@@ -69,6 +69,19 @@ def test_the_digest_round_is_queued_once_an_hour():
     ) == {"SUCCESSFUL"}
 
 
+def test_finished_tasks_are_forgotten_after_thirty_days(owner):
+    old = tasks.build_map.enqueue(owner.pk)
+    run_pending()
+    DBTaskResult.objects.filter(id=old.id).update(
+        finished_at=timezone.now() - dt.timedelta(days=31)
+    )
+    recent = tasks.build_map.enqueue(owner.pk)
+    run_pending()
+    tasks.queue_due_digests(timezone.now())
+    assert not DBTaskResult.objects.filter(id=old.id).exists()
+    assert DBTaskResult.objects.filter(id=recent.id).exists()
+
+
 def test_an_import_cancelled_while_it_runs_stops_and_applies_nothing(owner, big_csv):
     def cancel_once_it_reads(records: int) -> None:
         ImportRun.objects.filter(owner=owner).update(cancel_requested=True)

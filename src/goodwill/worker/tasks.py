@@ -13,6 +13,8 @@ from django_tasks import task
 
 IMPORTS_QUEUE = "imports"
 DIGEST_EVERY = dt.timedelta(hours=1)
+# Finished task records are kept this long (for the admin and for tracing a failure), then go.
+KEEP_FINISHED = dt.timedelta(days=30)
 
 
 @task(queue_name=IMPORTS_QUEUE)
@@ -78,7 +80,8 @@ def queue_map(owner_id: int) -> None:
 
 
 def queue_due_digests(now: dt.datetime) -> bool:
-    """Queue the hourly digest round unless one was queued within the hour."""
+    """Queue the hourly digest round unless one was queued within the hour; at the same pace,
+    forget finished tasks older than ``KEEP_FINISHED``."""
     from django_tasks_db.models import DBTaskResult
 
     recent = DBTaskResult.objects.filter(
@@ -87,4 +90,5 @@ def queue_due_digests(now: dt.datetime) -> bool:
     if recent.exists():
         return False
     send_due_digests.enqueue()
+    DBTaskResult.objects.finished().filter(finished_at__lt=now - KEEP_FINISHED).delete()
     return True

@@ -35,7 +35,8 @@ from goodwill.exporters.backupfile import BACKUP_FORMAT, BACKUP_VERSION, read_ma
 from goodwill.people.models import Identity, Person, Tie, TieSource
 
 # Rows Django rebuilds by itself, or that only matter to a running server.
-NOT_BACKED_UP = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+# The task queue is transient: what it ran is recorded on the runs themselves.
+NOT_BACKED_UP = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "django_tasks_db"]
 
 
 # -- export ------------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ def serve(
 ) -> None:
     from goodwill.imports.jobs import recover
 
+    _check_port_free(host, port)  # before the worker starts: a busy port is one clear line
     marked = recover()
     if marked:
         output.say(
@@ -144,7 +145,6 @@ def _gunicorn(
 
     from goodwill.wsgi import application
 
-    _check_port_free(host, port)
     # Forked processes must not share the parent's database connections.
     connections.close_all()
 

@@ -36,7 +36,13 @@ from goodwill.people.models import Identity, Person, Tie, TieSource
 
 # Rows Django rebuilds by itself, or that only matter to a running server.
 # The task queue is transient: what it ran is recorded on the runs themselves.
-NOT_BACKED_UP = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "django_tasks_db"]
+NOT_BACKED_UP = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "admin.logentry",
+    "django_tasks_database",
+]
 
 
 # -- export ------------------------------------------------------------------------------------

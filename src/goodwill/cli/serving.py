@@ -21,7 +21,7 @@ from goodwill.errors import ConfigError
 from goodwill.worker import PARENT_ENV
 
 WORKER_RESTART_SECONDS = 2.0
-WORKER_STOP_SECONDS = 20.0
+WORKER_STOP_SECONDS = 15.0
 GUNICORN_TIMEOUT_SECONDS = 120
 
 

@@ -23,25 +23,28 @@ def worker_command(
     ] = False,
 ) -> None:
     """Run background tasks: imports started on the web page, map layouts, e-mail digests."""
-    site = bootstrap(globals_of(ctx), create=False)
-    from goodwill.imports import progress
-    from goodwill.worker import runner
-
     stop = threading.Event()
 
     def stopping(signum: int, _frame: Any) -> None:
         if stop.is_set():
             os._exit(1)  # a second Ctrl+C: now; an unfinished import was never committed
         stop.set()
-        if progress.stop_all(STOPPED_BY_SIGNAL):
+        progress = sys.modules.get("goodwill.imports.progress")
+        if progress is not None and progress.stop_all(STOPPED_BY_SIGNAL):
             output.say("Stopping: the running import is being rolled back (Ctrl+C again to force).")
 
+    # First of all, so a server stopping while this worker still starts up is heard at once.
     signal.signal(signal.SIGINT, stopping)
     signal.signal(signal.SIGTERM, stopping)
+    site = bootstrap(globals_of(ctx), create=False)
+    from goodwill.worker import runner
+
     output.say(f"Worker for {site.where} (pid {os.getpid()}) waiting for tasks; Ctrl+C stops it.")
     sys.stdout.flush()
-    runner.run(stop, until_empty=once)
+    if not stop.is_set():
+        runner.run(stop, until_empty=once)
     output.say("Worker stopped.")
+    sys.stdout.flush()
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.utils import timezone
 
 from goodwill.errors import Conflict, GoodwillError, NotFound
@@ -60,12 +61,14 @@ def queue_import(
     """Record the run and queue it for the worker; the worker removes ``folder`` when done."""
     from goodwill.worker.tasks import import_files
 
-    run = ImportRun.objects.create(
-        owner=owner, format=format or "auto", source=label[:500], status="queued"
-    )
-    result = import_files.enqueue(run.pk, str(folder), [str(p) for p in paths], format, dry_run)
-    ImportRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
-    run.task_id = str(result.id)
+    with transaction.atomic():  # the run and its task, or neither
+        run = ImportRun.objects.create(
+            owner=owner, format=format or "auto", source=label[:500], status="queued"
+        )
+        paths_given = [str(p) for p in paths]
+        result = import_files.enqueue(run.pk, str(folder), paths_given, format, dry_run)
+        run.task_id = str(result.id)
+        run.save(update_fields=["task_id"])
     return run
 
 

@@ -12,8 +12,10 @@ import typer
 
 from goodwill.cli import output
 from goodwill.cli.setup import bootstrap, globals_of
+from goodwill.worker import PARENT_ENV
 
 STOPPED_BY_SIGNAL = "the worker was stopped"
+SERVED_NICENESS = 10
 
 
 def worker_command(
@@ -36,6 +38,9 @@ def worker_command(
     # First of all, so a server stopping while this worker still starts up is heard at once.
     signal.signal(signal.SIGINT, stopping)
     signal.signal(signal.SIGTERM, stopping)
+    if os.environ.get(PARENT_ENV) and hasattr(os, "nice"):
+        # Started by `goodwill serve`: pages people wait for come before background work.
+        os.nice(SERVED_NICENESS)
     site = bootstrap(globals_of(ctx), create=False)
     from goodwill.worker import runner
 

@@ -101,8 +101,14 @@ def run_in_foreground(
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportRun:
     recover()
+    # Held by this process from the start, so a cancel always reaches it here.
     run = ImportRun.objects.create(
-        owner=owner, format=format or "auto", source=_label(paths), status="queued"
+        owner=owner,
+        format=format or "auto",
+        source=_label(paths),
+        status="queued",
+        holder=this_process(),
+        heartbeat_at=timezone.now(),
     )
     return perform(
         run, paths, format=format, dry_run=dry_run, on_wait=on_wait, on_progress=on_progress

@@ -71,7 +71,8 @@ def run_queue(
     done = 0
     try:
         while not stop.is_set():
-            close_old_connections()
+            if not connection.in_atomic_block:  # (a test's transaction must stay open)
+                close_old_connections()  # a dropped or expired connection, as a request would
             if queue == "default" and not until_empty:
                 queue_due_digests(timezone.now())
             found = claim_next(queue, worker_id)

@@ -1,17 +1,20 @@
-"""Page speed of the web app under load: 10 signed-in clients on loopback against the demo.
+"""Page speed of the web app under load, as clients see it: 10 signed-in clients on loopback.
 
-    python bench/web_load.py                      # 10 clients, 20 rounds, 4 server threads
-    python bench/web_load.py --clients 10 --rounds 40 --threads 8
+    python bench/web_load.py                      # 10 clients, 60 s, --workers 1 then 2
+    python bench/web_load.py --workers 2 --seconds 30
+    python bench/web_load.py --think 1.0          # each client pauses 1 s between pages
     python bench/web_load.py --data-dir DIR       # reuse a data folder holding the demo
     python bench/web_load.py --only "home,people,person"   # just these pages
 
-Builds the seed-7 demo (`goodwill demo --no-serve`) in a throwaway data folder, starts the real
-server (`goodwill serve`, waitress) with ``goodwill.web.timing.ServerTimingMiddleware`` added in
-front, signs every client in through the login form, then has each client request every main
-page once per round in its own shuffled order. It prints, per page, the median and 95th
-percentile of the client's wall time on loopback (which includes waiting for a free server
-thread) and of the server's own time from the ``Server-Timing`` header. Pages another area has
-not built yet (404) are left out and listed.
+Builds the seed-7 demo (`goodwill demo --no-serve`) in a throwaway data folder, then for each
+``--workers`` value starts the real server (`goodwill serve --workers N`: waitress for one
+process, gunicorn for more, with its background worker) with
+``goodwill.web.timing.ServerTimingMiddleware`` added in front, signs every client in through the
+login form, and has each client request the main pages in its own shuffled order, again and
+again, for ``--seconds``. It prints, per page, the median and 95th percentile of the client's
+wall time on loopback (what a user waits: queueing included) and of the server's own time from
+the ``Server-Timing`` header, the throughput, and the ratios between the server set-ups. Pages
+another area has not built yet (not 200) are left out and listed.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import json
 import os
 import random
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -80,7 +84,7 @@ def goodwill(*args: str) -> list[str]:
     return [sys.executable, "-m", "goodwill.cli.main", *args]
 
 
-def serve_child(port: int, threads: int) -> None:
+def serve_child(port: int, threads: int, workers: int) -> None:
     """Run `goodwill serve` in this process with the timing middleware in front."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goodwill.settings")
     from django.conf import settings
@@ -89,7 +93,7 @@ def serve_child(port: int, threads: int) -> None:
         settings.MIDDLEWARE = [TIMING, *settings.MIDDLEWARE]
     from goodwill.cli.main import main
 
-    main(["serve", "--port", str(port), "--threads", str(threads)])
+    main(["serve", "--port", str(port), "--threads", str(threads), "--workers", str(workers)])
 
 
 def wait_for(url: str, server: subprocess.Popen, seconds: float = 120) -> None:
@@ -175,11 +179,18 @@ def discover(client: Client) -> tuple[list[tuple[str, str]], list[str], list[int
 
 
 def load(
-    base: str, pages: list[tuple[str, str]], people: list[int], clients: int, rounds: int
-) -> dict[str, Samples]:
+    base: str,
+    pages: list[tuple[str, str]],
+    people: list[int],
+    clients: int,
+    seconds: float,
+    think: float,
+) -> tuple[dict[str, Samples], float]:
+    """Every client browses until ``seconds`` have passed; returns the samples and the time."""
     results = {label: Samples() for label, _ in pages}
     lock = threading.Lock()
-    ready = threading.Barrier(clients)
+    ready = threading.Barrier(clients + 1)
+    span: dict[str, float] = {}
 
     def work(number: int) -> None:
         client = Client(base)
@@ -188,32 +199,43 @@ def load(
         for _label, path in pages:  # warm-up: not counted
             client.get(path.replace("{id}", str(people[0])))
         ready.wait()
-        for round_number in range(rounds):
+        round_number = 0
+        while time.perf_counter() < span["end"]:
             order = pages[:]
             rng.shuffle(order)
             for label, path in order:
+                if time.perf_counter() >= span["end"]:
+                    break
                 person = people[(number + round_number) % len(people)]
                 status, wall, server, _ = client.get(path.replace("{id}", str(person)))
                 with lock:
                     samples = results[label]
                     if status != 200:
                         samples.errors += 1
-                        continue
-                    samples.wall.append(wall)
-                    if server is not None:
-                        samples.server.append(server)
+                    else:
+                        samples.wall.append(wall)
+                        if server is not None:
+                            samples.server.append(server)
+                if think:
+                    time.sleep(rng.uniform(0.5, 1.5) * think)
+            round_number += 1
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(clients)]
     for thread in threads:
         thread.start()
+    ready.wait()
+    span["start"] = time.perf_counter()
+    span["end"] = span["start"] + seconds
     for thread in threads:
         thread.join()
-    return results
+    return results, time.perf_counter() - span["start"]
 
 
 def summarise(results: dict[str, Samples]) -> list[dict]:
     rows = []
     for label, samples in results.items():
+        if not samples.wall:
+            continue
         rows.append(
             {
                 "page": label,
@@ -270,55 +292,128 @@ def build_demo(data_dir: str) -> None:
     print(f"demo built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def run(args: argparse.Namespace, data_dir: str) -> None:
+def machine_load() -> str:
+    try:
+        one, five, _fifteen = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
+def run_one(args: argparse.Namespace, data_dir: str, workers: int) -> dict:
     port = free_port()
     env = {**os.environ, "GOODWILL_DATA_DIR": data_dir}
-    child = [sys.executable, __file__, "--serve-child", str(port), "--threads", str(args.threads)]
-    server = subprocess.Popen(child, env=env, stdout=subprocess.DEVNULL)
+    child = [
+        sys.executable,
+        __file__,
+        "--serve-child",
+        str(port),
+        "--threads",
+        str(args.threads),
+        "--serve-workers",
+        str(workers),
+    ]
+    server = subprocess.Popen(child, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/login/", server)
         probe = Client(base)
         probe.log_in("demo", "demo")
         pages, missing, people = discover(probe)
+        if workers > 1:  # every process compiles and caches on its first visits: warm them all
+            for _ in range(workers * 3):
+                discover(probe)
         if args.only:
             wanted = {label.strip() for label in args.only.split(",")}
             pages = [(label, path) for label, path in pages if label in wanted]
-        started = time.perf_counter()
-        results = load(base, pages, people, args.clients, args.rounds)
-        elapsed = time.perf_counter() - started
+        before = machine_load()
+        results, elapsed = load(base, pages, people, args.clients, args.seconds, args.think)
+        after = machine_load()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
     rows = summarise(results)
-    if args.json:
-        print(json.dumps({"rows": rows, "missing": missing, "seconds": elapsed}, indent=2))
-        return
-    total = rows[-1]["requests"]
+    return {
+        "workers": workers,
+        "threads": args.threads,
+        "clients": args.clients,
+        "think_seconds": args.think,
+        "seconds": round(elapsed, 1),
+        "requests": rows[-1]["requests"],
+        "requests_per_second": round(rows[-1]["requests"] / elapsed, 1),
+        "load_before": before,
+        "load_after": after,
+        "rows": rows,
+        "missing": missing,
+    }
+
+
+def print_run(run: dict) -> None:
+    processes = "1 process (waitress)" if run["workers"] == 1 else f"{run['workers']} processes"
     print(
-        f"{args.clients} clients x {args.rounds} rounds x {len(pages)} pages, "
-        f"{args.threads} server threads: {total} requests in {elapsed:.1f} s "
-        f"({total / elapsed:.0f} requests/s); times in ms"
+        f"\n--workers {run['workers']}: {processes} x {run['threads']} threads, "
+        f"{run['clients']} clients, think {run['think_seconds']} s: {run['requests']} requests "
+        f"in {run['seconds']} s ({run['requests_per_second']} requests/s); "
+        f"{run['load_before']} before, {run['load_after']} after; times in ms"
     )
-    print_table(rows)
-    if missing:
-        print(f"not answering 200 (not built yet?), left out: {', '.join(missing)}")
+    print_table(run["rows"])
+    if run["missing"]:
+        print(f"not answering 200 (not built yet?), left out: {', '.join(run['missing'])}")
+
+
+def print_comparison(runs: list[dict]) -> None:
+    base = runs[0]
+    for other in runs[1:]:
+        ratio = other["requests_per_second"] / base["requests_per_second"]
+        print(
+            f"\nthroughput --workers {other['workers']} / --workers {base['workers']}: "
+            f"{ratio:.2f}x ({other['requests_per_second']} vs {base['requests_per_second']} "
+            "requests/s)"
+        )
+        theirs = {row["page"]: row for row in other["rows"]}
+        print(
+            f"{'page':<24} {'client p95 ' + str(base['workers']):>14} "
+            f"{'client p95 ' + str(other['workers']):>14} {'ratio':>7}"
+        )
+        for row in base["rows"]:
+            match = theirs.get(row["page"])
+            if match is None:
+                continue
+            a, b = row["client_p95_ms"], match["client_p95_ms"]
+            print(f"{row['page']:<24} {a:>14.1f} {b:>14.1f} {b / a if a else float('nan'):>6.2f}x")
+
+
+def run(args: argparse.Namespace, data_dir: str) -> None:
+    runs = [run_one(args, data_dir, int(n)) for n in args.workers.split(",")]
+    if args.json:
+        print(json.dumps({"runs": runs}, indent=2))
+        return
+    for one in runs:
+        print_run(one)
+    print_comparison(runs)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=4, help="server threads (as serve)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="how long clients browse")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean pause between a client's pages (s)"
+    )
+    parser.add_argument("--threads", type=int, default=4, help="threads per web process")
+    parser.add_argument(
+        "--workers", default="1,2", help="web processes; a list compares them (default 1,2)"
+    )
     parser.add_argument("--data-dir", help="a data folder that already holds the demo")
     parser.add_argument(
         "--only", help="comma-separated page labels to request (default: every page)"
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--serve-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-workers", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_child:
-        serve_child(args.serve_child, args.threads)
+        serve_child(args.serve_child, args.threads, args.serve_workers)
         return
     if args.data_dir:
         run(args, str(Path(args.data_dir).resolve()))

@@ -641,7 +641,7 @@ def test_serve_answers_http_and_stops_on_sigterm(data):
                     status = reply.status
             except urllib.error.HTTPError as reply:
                 status = reply.code
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)
         assert status is not None
         assert status < 500

@@ -185,3 +185,15 @@ def test_the_calendar_feed_needs_only_its_secret_token(owner_client, world):
     owner_client.post(reverse("reminders"), {"action": "regenerate"})
     assert Client().get(reverse("calendar_feed", kwargs={"token": token})).status_code == 404
     assert Client().post(reverse("calendar_feed", kwargs={"token": token})).status_code == 405
+
+
+def test_send_the_digest_now_is_sent_by_the_worker(owner_client, world, mailoutbox):
+    from goodwill.worker.runner import run_pending
+
+    response = owner_client.post(reverse("reminders"), {"action": "send"}, follow=True)
+    to = world.owner.email
+    assert f"The digest is on its way to {to}." in response.content.decode()
+    assert mailoutbox == []  # the request only queued it
+    assert run_pending() == 1
+    [message] = mailoutbox
+    assert message.to == [to]

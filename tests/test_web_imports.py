@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 import stat
-import time
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from goodwill.imports import service
+from goodwill.imports import jobs, service
+from goodwill.imports.jobs import recover
 from goodwill.imports.models import ImportIssue, ImportRun
-from goodwill.imports.progress import Registry, format_elapsed
+from goodwill.imports.progress import format_elapsed
 from goodwill.people.models import Person
 from goodwill.web.views import imports as views
+from goodwill.worker.runner import run_pending
 from tests.conftest import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +33,7 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 @pytest.fixture(autouse=True)
-def inline_imports(monkeypatch, settings, tmp_path):
-    """Imports run inside the request, with a fresh registry and a private data folder."""
-    monkeypatch.setattr(views, "start_in_background", False)
-    monkeypatch.setattr(views, "registry", Registry())
+def private_data_folder(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
 
@@ -52,8 +52,13 @@ def uploads_dir(settings) -> Path:
     return Path(settings.DATA_DIR) / "uploads"
 
 
-def upload(client, *files, **fields):
-    return client.post(reverse("imports"), {"files": list(files), **fields})
+def upload(client, *files, worker: bool = True, **fields):
+    """Upload, then let the worker run what was queued (in this process, as `goodwill worker`
+    would in its own)."""
+    response = client.post(reverse("imports"), {"files": list(files), **fields})
+    if worker:
+        run_pending()
+    return response
 
 
 def csv_file(name: str, rows: str) -> SimpleUploadedFile:
@@ -191,7 +196,11 @@ def test_an_unexpected_error_is_recorded_and_shown(owner_client, owner, monkeypa
     response = upload(owner_client, csv_file("Connections.csv", "Ann,Lee,,,,,1 Jan 2020\n"))
     run = ImportRun.objects.get(owner=owner)
     assert (run.status, run.error) == ("failed", "internal error: RuntimeError")
-    assert views.registry.get(run.id).error == "internal error: RuntimeError"
+    from django_tasks_db.models import DBTaskResult
+
+    task = DBTaskResult.objects.get(id=run.task_id)
+    assert task.status == "FAILED"
+    assert "RuntimeError: disk on fire" in task.traceback  # for the operator, never the page
     html = owner_client.get(response["Location"]).content.decode()
     assert "Import failed: internal error: RuntimeError" in html
     assert "disk on fire" not in html
@@ -210,14 +219,14 @@ def test_a_path_in_the_upload_name_is_stored_by_its_base_name(
     owner_client, owner, monkeypatch, settings
 ):
     seen = []
-    real = views.run_import
+    real = jobs.run_import
 
     def spy(owner, paths, **kwargs):
         for path in paths:
             seen.append((path, path.exists(), stat.S_IMODE(path.parent.stat().st_mode)))
         return real(owner, paths, **kwargs)
 
-    monkeypatch.setattr(views, "run_import", spy)
+    monkeypatch.setattr(jobs, "run_import", spy)
     boundary = "goodwill-test-boundary"
     body = (
         f"--{boundary}\r\n"
@@ -230,6 +239,7 @@ def test_a_path_in_the_upload_name_is_stored_by_its_base_name(
         reverse("imports"), body, content_type=f"multipart/form-data; boundary={boundary}"
     )
     assert response.status_code == 302
+    run_pending()
     [(path, existed, mode)] = seen
     assert path.name == "x.csv"
     assert path.parent.parent == uploads_dir(settings)
@@ -241,13 +251,13 @@ def test_a_path_in_the_upload_name_is_stored_by_its_base_name(
 
 def test_uploads_with_the_same_name_are_kept_apart(owner_client, owner, monkeypatch):
     names = []
-    real = views.run_import
+    real = jobs.run_import
 
     def spy(owner, paths, **kwargs):
         names.extend(p.name for p in paths)
         return real(owner, paths, **kwargs)
 
-    monkeypatch.setattr(views, "run_import", spy)
+    monkeypatch.setattr(jobs, "run_import", spy)
     first = csv_file("Connections.csv", "Ann,Lee,,,,,1 Jan 2020\n")
     second = csv_file("connections.csv", "Bob,Marsh,,,,,1 Jan 2021\n")
     upload(owner_client, first, second)
@@ -315,22 +325,65 @@ def test_the_limit_counts_all_files_together(owner_client, settings):
     assert not ImportRun.objects.exists()
 
 
-def test_only_one_import_at_a_time_on_sqlite(owner_client, owner):
-    if connection.vendor != "sqlite":
-        pytest.skip("the one-writer rule is SQLite's")
-    views.registry.start(10_000)
-    response = upload(owner_client, csv_file("Connections.csv", "Ann,Lee,,,,,1 Jan 2020\n"))
-    assert "Another import is still running" in response.content.decode()
-    assert not ImportRun.objects.exists()
+def test_an_upload_is_queued_for_the_worker_and_says_so(owner_client, owner, settings):
+    response = upload(
+        owner_client, csv_file("Connections.csv", "Ann,Lee,,,,,1 Jan 2020\n"), worker=False
+    )
+    run = ImportRun.objects.get(owner=owner)
+    assert response["Location"] == reverse("import_run", args=[run.id])
+    assert (run.status, run.task_id != "") == ("queued", True)
+    html = owner_client.get(response["Location"]).content.decode()
+    assert "This import is waiting for the background worker." in html
+    assert 'role="status">Waiting' in html
+    assert 'hx-trigger="every 1s"' in html
+    [folder] = uploads_dir(settings).iterdir()
+    assert folder.name.startswith("import-")
+
+    run_pending()
+    run.refresh_from_db()
+    assert run.status == "applied"
+    assert list(uploads_dir(settings).iterdir()) == []
+
+
+def test_a_queued_import_can_be_cancelled_before_it_starts(owner_client, owner, settings):
+    upload(owner_client, csv_file("Connections.csv", "Ann,Lee,,,,,1 Jan 2020\n"), worker=False)
+    run = ImportRun.objects.get(owner=owner)
+    page = owner_client.get(reverse("import_run", args=[run.id])).content.decode()
+    assert f'action="{reverse("import_cancel", args=[run.id])}"' in page
+    response = owner_client.post(reverse("import_cancel", args=[run.id]))
+    assert response["Location"] == reverse("import_run", args=[run.id])
+    run.refresh_from_db()
+    assert run.status == "cancelled"
+    run_pending()  # the worker finds it cancelled: it imports nothing and removes the upload
+    assert not Person.objects.filter(owner=owner, is_me=False).exists()
+    assert list(uploads_dir(settings).iterdir()) == []
+    html = owner_client.get(reverse("import_run", args=[run.id])).content.decode()
+    assert "Cancelled: nothing was saved." in html
+    assert 'role="status">Cancelled' in html
+
+
+def test_only_the_owner_may_cancel_and_only_by_post(owner_client, other_client, anon, owner):
+    run = ImportRun.objects.create(owner=owner, format="auto", source="a.csv", status="queued")
+    url = reverse("import_cancel", args=[run.id])
+    assert other_client.post(url).status_code == 404
+    assert anon.post(url).status_code == 302
+    assert owner_client.get(url).status_code == 405
+    run.refresh_from_db()
+    assert (run.status, run.cancel_requested) == ("queued", False)
+
+
+def test_cancelling_a_finished_import_changes_nothing(owner_client, owner):
+    run = finished_run(owner)
+    owner_client.post(reverse("import_cancel", args=[run.id]))
+    run.refresh_from_db()
+    assert (run.status, run.cancel_requested) == ("applied", False)
 
 
 # Progress --------------------------------------------------------------------------------
 
 
 def test_a_running_import_polls_then_stops_with_the_summary(owner_client, owner):
-    run = ImportRun.objects.create(owner=owner, format="auto", source="big.mbox")
-    views.registry.start(run.id)
-    views.registry.advance(run.id, 1500)
+    run = ImportRun.objects.create(owner=owner, format="auto", source="big.mbox", records=1500)
     progress_url = reverse("import_progress", args=[run.id])
 
     page = owner_client.get(reverse("import_run", args=[run.id])).content.decode()
@@ -346,7 +399,6 @@ def test_a_running_import_polls_then_stops_with_the_summary(owner_client, owner)
 
     ImportRun.objects.filter(pk=run.pk).update(status="applied", people_created=12)
     ImportIssue.objects.create(run=run, code="bad-date", file="big.mbox", line=3, message="x")
-    views.registry.finish(run.id)
     final = owner_client.get(progress_url, **HTMX).content.decode()
     assert "hx-trigger" not in final
     assert stat_value(final, "people created") == 12
@@ -361,10 +413,17 @@ def test_the_progress_fragment_without_htmx_redirects_to_the_run(owner_client, o
     assert response["Location"] == reverse("import_run", args=[run.id])
 
 
-def test_a_run_the_server_lost_is_shown_as_interrupted(owner_client, owner):
-    run = ImportRun.objects.create(owner=owner, format="auto", source="Connections.csv")
+def test_a_run_whose_process_died_is_shown_as_interrupted(owner_client, owner):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    holder = f"{socket.gethostname()}:{dead.pid}:"
+    run = ImportRun.objects.create(
+        owner=owner, format="auto", source="Connections.csv", holder=holder
+    )
+    assert "hx-trigger" in owner_client.get(reverse("import_run", args=[run.id])).content.decode()
+    assert recover() == 1  # what the next worker, server or CLI import does as it starts
     html = owner_client.get(reverse("import_run", args=[run.id])).content.decode()
-    assert "stopped before it finished" in html
+    assert "stopped before it finished (its process was stopped or crashed)" in html
     assert 'role="status">Interrupted' in html
     assert "hx-trigger" not in html
 
@@ -427,70 +486,7 @@ def test_pages_need_a_bounded_number_of_queries(owner_client, owner, django_asse
         assert response.status_code == 200
 
 
-# The real background thread --------------------------------------------------------------
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_import_runs_in_a_background_thread(
-    owner_client, owner, connections_csv, monkeypatch, settings
-):
-    monkeypatch.setattr(views, "start_in_background", True)
-    with connections_csv.open("rb") as handle:
-        response = upload(owner_client, handle)
-    assert response.status_code == 302
-    run_id = int(response["Location"].rstrip("/").rsplit("/", 1)[1])
-    deadline = time.monotonic() + 20
-    while not (views.registry.get(run_id) and views.registry.get(run_id).done):
-        assert time.monotonic() < deadline, "the import thread did not finish"
-        time.sleep(0.05)
-    assert views.registry.get(run_id).error == ""
-    html = owner_client.get(response["Location"]).content.decode()
-    assert stat_value(html, "people created") == 4
-    assert "Connections.csv:9" in html
-    assert list(uploads_dir(settings).iterdir()) == []
-
-
-# The progress registry -------------------------------------------------------------------
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_registry_tracks_records_elapsed_time_and_errors():
-    clock = FakeClock()
-    registry = Registry(clock)
-    registry.start(1)
-    clock.now += 5
-    registry.advance(1, 500)
-    registry.advance(1, 400)  # never goes backwards
-    assert registry.get(1).records == 500
-    assert registry.get(1).elapsed(clock.now) == 5
-    assert registry.running() == [1]
-    registry.finish(1, "boom")
-    clock.now += 30
-    done = registry.get(1)
-    assert (done.done, done.error, done.elapsed(clock.now)) == (True, "boom", 5)
-    registry.advance(1, 9000)
-    assert registry.get(1).records == 500
-    assert registry.running() == []
-    assert registry.get(2) is None
-
-
-def test_registry_forgets_finished_runs_after_an_hour():
-    clock = FakeClock()
-    registry = Registry(clock)
-    registry.start(1)
-    registry.start(2)
-    registry.finish(1)
-    clock.now += 3601
-    registry.start(3)
-    assert registry.get(1) is None
-    assert registry.get(2) is not None
+# Elapsed time ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

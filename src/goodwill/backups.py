@@ -46,6 +46,8 @@ NOT_BACKED_UP = frozenset(
         "sessions.session",
         "admin.logentry",
         "web.loginthrottle",
+        # The task queue is transient: what it ran is recorded on the runs themselves.
+        "django_tasks_database.dbtaskresult",
     }
 )
 # Rows of these tables are named by their natural key: their ids differ between installations.

@@ -93,16 +93,33 @@ def load_secret_key(folder: Path) -> str:
     return key
 
 
+DEFAULT_BUSY_MS = 20_000
+
+
+def sqlite_busy_ms() -> int:
+    raw = os.environ.get("GOODWILL_SQLITE_BUSY_MS", "").strip()
+    if not raw:
+        return DEFAULT_BUSY_MS
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"GOODWILL_SQLITE_BUSY_MS={raw!r} is not a whole number") from None
+    if value < 0:
+        raise ConfigError("GOODWILL_SQLITE_BUSY_MS must be 0 or more")
+    return value
+
+
 def sqlite_database(folder: Path) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(folder / DATABASE_FILE),
         "OPTIONS": {
             # WAL lets the web server read while an import writes; IMMEDIATE avoids
-            # "database is locked" upgrades in write transactions.
+            # "database is locked" upgrades in write transactions. Several processes share
+            # the one writer, so a short write waits its turn (busy_timeout) instead of failing.
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
-                "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=5000;"
+                f"PRAGMA foreign_keys=ON;PRAGMA busy_timeout={sqlite_busy_ms()};"
             ),
             "transaction_mode": "IMMEDIATE",
         },

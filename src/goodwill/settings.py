@@ -12,6 +12,7 @@ Environment:
   GOODWILL_MAX_UPLOAD_MB largest upload on the import page, in MB (default 2048)
   GOODWILL_MAX_REQUEST_MB largest request body besides uploads, in MB (default 2.5; over: 413)
   GOODWILL_CSP          the Content-Security-Policy header (default: goodwill.web.guards)
+  GOODWILL_SQLITE_BUSY_MS how long a SQLite write waits for another writer (default 20000)
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "goodwill.people",
     "goodwill.activity",
     "goodwill.imports",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it runs the view itself, again if SQLite's writer was busy too long.
+    "goodwill.web.retry.RetryWhenLockedMiddleware",
 ]
 
 ROOT_URLCONF = "goodwill.urls"
@@ -93,6 +98,15 @@ TEMPLATES = [
 
 DATABASES = {"default": config.database_config(os.environ.get("DATABASE_URL"), DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (imports from the web, map layouts, digests) is queued in the database and
+# run by `goodwill worker` (which `goodwill serve` starts): no broker, every process sees it.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "imports"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

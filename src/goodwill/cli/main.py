@@ -21,6 +21,7 @@ from goodwill.cli import (
     portability,
     practice,
     server,
+    worker,
     workspaces,
 )
 from goodwill.cli.setup import Globals
@@ -91,6 +92,7 @@ insights.register(app)
 practice.register(app)
 workspaces.register(app)
 portability.register(app)
+worker.register(app)
 
 
 def _usage_hint(exc: typer.TyperException) -> str:

@@ -38,6 +38,12 @@ def say(line: str) -> None:
     sys.stdout.write(line + "\n")
 
 
+def warn(line: str) -> None:
+    """A notice on stderr (stdout stays one clean document)."""
+    sys.stderr.write(f"goodwill: {one_line(line)}\n")
+    sys.stderr.flush()
+
+
 def print_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
 

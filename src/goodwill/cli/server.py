@@ -7,7 +7,6 @@ import ipaddress
 import os
 import re
 import secrets
-import signal
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -35,7 +34,20 @@ HostOption = Annotated[
 ]
 PortOption = Annotated[int, typer.Option("--port", metavar="P", min=1, max=65535)]
 ThreadsOption = Annotated[
-    int, typer.Option("--threads", metavar="N", min=1, max=256, help="Worker threads.")
+    int,
+    typer.Option("--threads", metavar="N", min=1, max=256, help="Threads per web process."),
+]
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers", metavar="N", min=1, max=64, help="Web processes (above 1: gunicorn)."
+    ),
+]
+NoWorkerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-worker", help="Start no background worker (run `goodwill worker` yourself)."
+    ),
 ]
 
 
@@ -176,6 +188,8 @@ def demo_command(
     host: HostOption = DEFAULT_HOST,
     port: PortOption = DEFAULT_PORT,
     threads: ThreadsOption = DEFAULT_THREADS,
+    workers: WorkersOption = 1,
+    no_worker: NoWorkerOption = False,
 ) -> None:
     """Build the demo network (user demo, password demo) and serve it."""
     options = globals_of(ctx)
@@ -214,7 +228,7 @@ def demo_command(
     if no_serve:
         output.say(f"Serve it with: {options.command_prefix()} serve --port {port}")
         return
-    _serve(site, host, port, threads)
+    _serve(site, host, port, threads, workers=workers, worker=not no_worker)
 
 
 def _score_demo(user: Any, day: dt.date) -> None:
@@ -289,12 +303,15 @@ def serve_command(
     host: HostOption = DEFAULT_HOST,
     port: PortOption = DEFAULT_PORT,
     threads: ThreadsOption = DEFAULT_THREADS,
+    workers: WorkersOption = 1,
+    no_worker: NoWorkerOption = False,
 ) -> None:
-    """Serve the web app with waitress (loopback only unless GOODWILL_ALLOWED_HOSTS allows)."""
+    """Serve the web app and run the background worker beside it (loopback only unless
+    GOODWILL_ALLOWED_HOSTS allows)."""
     options: Globals = globals_of(ctx)
     check_host(host)
     site = bootstrap(options, create=False)
-    _serve(site, host, port, threads)
+    _serve(site, host, port, threads, workers=workers, worker=not no_worker)
 
 
 def is_loopback(host: str) -> bool:
@@ -333,22 +350,11 @@ def _url(host: str, port: int) -> str:
     return f"http://[{name}]:{port}/" if ":" in name else f"http://{name}:{port}/"
 
 
-def _serve(site: Site, host: str, port: int, threads: int) -> None:
-    from waitress.server import create_server
+def _serve(site: Site, host: str, port: int, threads: int, *, workers: int, worker: bool) -> None:
+    from goodwill.cli.serving import serve
 
-    from goodwill.wsgi import application
-
-    try:
-        server = create_server(application, host=host.strip("[]"), port=port, threads=threads)
-    except OSError as exc:
-        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    # SIGTERM (a service manager, a test) stops as cleanly as Ctrl+C does.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    output.say(f"Serving goodwill from {site.where} on {_url(_shown_host(host), port)}")
-    output.say("Press Ctrl+C to stop.")
-    sys.stdout.flush()
-    server.run()
-    output.say("Stopped.")
+    url = _url(_shown_host(host), port)
+    serve(site.where, url, host, port, threads=threads, workers=workers, worker=worker)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,17 +8,21 @@ from django.db import models
 
 class ImportRun(models.Model):
     STATUSES = (
+        ("queued", "Waiting"),
         ("running", "Running"),
         ("applied", "Applied"),
         ("dry_run", "Dry run"),
         ("failed", "Failed"),
+        ("cancelled", "Cancelled"),
+        ("interrupted", "Interrupted"),
     )
+    UNFINISHED = ("queued", "running")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     format = models.CharField(max_length=40)
     source = models.CharField(max_length=500, help_text="the files imported, as given")
     digest = models.CharField(max_length=64, blank=True, help_text="sha256 of the input")
-    status = models.CharField(max_length=8, choices=STATUSES, default="running")
+    status = models.CharField(max_length=12, choices=STATUSES, default="running")
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     people_created = models.PositiveIntegerField(default=0)
@@ -28,6 +32,12 @@ class ImportRun(models.Model):
     interactions = models.PositiveIntegerField(default=0)
     records = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Which process runs (or waits to run) the import, "host:pid:start", so the next process
+    # can tell a run whose process died from one still going.
+    holder = models.CharField(max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    task_id = models.CharField(max_length=64, blank=True, help_text="the background task")
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -35,6 +45,10 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.format} import {self.id} ({self.status})"
+
+    @property
+    def unfinished(self) -> bool:
+        return self.status in self.UNFINISHED
 
 
 class ImportIssue(models.Model):

@@ -1,81 +1,167 @@
-"""How far each import running in this process has got, for the page that polls it.
+"""How far each import has got, in the database where every process sees it.
 
-An import writes inside one transaction, so other connections cannot see its rows until it
-commits; the web page reads this process-local registry instead. It holds only a few numbers
-per run, and finished runs are forgotten after a while (the database keeps the outcome).
+The import writes through its own connection (inside its transactions), so a ``Reporter``
+thread with a connection of its own stores the number of records read and a heartbeat on the
+run's row about once a second, and watches the row for a request to cancel. The import thread
+calls ``Reporter.advance`` as it reads; that is where a cancel or a stop takes effect, by raising
+``ImportStopped`` so the import's transaction rolls back and nothing is applied.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
 
-KEEP_FINISHED_SECONDS = 3600.0
+from django.db import OperationalError, connection
+from django.utils import timezone
 
-Clock = Callable[[], float]
+from goodwill.errors import GoodwillError
+from goodwill.imports.models import ImportRun
 
+logger = logging.getLogger(__name__)
 
-@dataclass(frozen=True, slots=True)
-class RunProgress:
-    records: int
-    started: float
-    done: bool = False
-    error: str = ""
-    finished: float | None = None
-
-    def elapsed(self, now: float) -> float:
-        end = self.finished if self.finished is not None else now
-        return max(0.0, end - self.started)
+WRITE_EVERY_SECONDS = 1.0
 
 
-class Registry:
-    def __init__(self, clock: Clock = time.monotonic) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._runs: dict[int, RunProgress] = {}
+class ImportStopped(GoodwillError):
+    """The import was cancelled, or its process is stopping; ``status`` is what to record."""
 
-    def now(self) -> float:
-        return self._clock()
-
-    def start(self, run_id: int) -> None:
-        now = self._clock()
-        with self._lock:
-            self._forget_finished_before(now - KEEP_FINISHED_SECONDS)
-            self._runs[run_id] = RunProgress(records=0, started=now)
-
-    def advance(self, run_id: int, records: int) -> None:
-        with self._lock:
-            current = self._runs.get(run_id)
-            if current is not None and not current.done:
-                self._runs[run_id] = replace(current, records=max(current.records, records))
-
-    def finish(self, run_id: int, error: str = "") -> None:
-        now = self._clock()
-        with self._lock:
-            current = self._runs.get(run_id) or RunProgress(records=0, started=now)
-            self._runs[run_id] = replace(current, done=True, error=error, finished=now)
-
-    def get(self, run_id: int) -> RunProgress | None:
-        with self._lock:
-            return self._runs.get(run_id)
-
-    def running(self) -> list[int]:
-        with self._lock:
-            return [run_id for run_id, run in self._runs.items() if not run.done]
-
-    def _forget_finished_before(self, cutoff: float) -> None:
-        stale = [
-            run_id
-            for run_id, run in self._runs.items()
-            if run.finished is not None and run.finished < cutoff
-        ]
-        for run_id in stale:
-            del self._runs[run_id]
+    def __init__(self, message: str, status: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
-registry = Registry()
+CANCELLED = "cancelled by the user before it finished; nothing was saved"
+
+
+# -- which process holds a run --------------------------------------------------------------
+
+
+def _start_time(pid: int) -> str:
+    """The process's start time in clock ticks since boot (Linux), to tell a reused pid apart."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    # The command name (field 2) may hold spaces; fields after it are plain numbers.
+    fields = stat.rsplit(")", 1)[-1].split()
+    return fields[19] if len(fields) > 19 else ""
+
+
+def this_process() -> str:
+    """``host:pid:start``: who holds a run (at most 120 characters)."""
+    pid = os.getpid()
+    return f"{socket.gethostname()[:80]}:{pid}:{_start_time(pid)}"
+
+
+def is_alive(holder: str) -> bool | None:
+    """Whether the process named by ``holder`` still runs; ``None`` when it is on another host."""
+    parts = holder.rsplit(":", 2)
+    if len(parts) != 3:
+        return False
+    host, pid_text, start = parts
+    if host != socket.gethostname()[:80]:
+        return None
+    try:
+        pid = int(pid_text)
+        os.kill(pid, 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        pass  # someone else's process: it exists
+    return not start or _start_time(pid) in ("", start)
+
+
+# -- reporting progress ---------------------------------------------------------------------
+
+# The reporters of the imports running in this process, so a stopping worker can stop them.
+_active: set[Reporter] = set()
+_active_lock = threading.Lock()
+# Set when this process is stopping: imports still waiting for their turn give up too.
+stopping_reason = ""
+
+
+def stop_all(reason: str) -> int:
+    """Stop every import running in this process (they roll back); returns how many."""
+    global stopping_reason
+    stopping_reason = reason
+    with _active_lock:
+        running = list(_active)
+    for reporter in running:
+        reporter.stop(reason, "interrupted")
+    return len(running)
+
+
+class Reporter:
+    """Stores one run's progress from a thread of its own; use as a context manager."""
+
+    def __init__(self, run_id: int, echo: Callable[[int], None] | None = None) -> None:
+        self.run_id = run_id
+        self.echo = echo
+        self.records = 0
+        self._written = -1
+        self._stopped: ImportStopped | None = None
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        # Inside a test's transaction another connection sees nothing: write inline instead.
+        self._inline = connection.in_atomic_block
+
+    def __enter__(self) -> Reporter:
+        with _active_lock:
+            _active.add(self)
+        if not self._inline:
+            self._thread = threading.Thread(
+                target=self._loop, name=f"goodwill-progress-{self.run_id}", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        with _active_lock:
+            _active.discard(self)
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def advance(self, records: int) -> None:
+        """Called by the import as it reads; raises ``ImportStopped`` when it must stop."""
+        self.records = max(self.records, records)
+        if self._inline:
+            self._write()
+        if self.echo is not None:
+            self.echo(self.records)
+        if self._stopped is not None:
+            raise self._stopped
+
+    def stop(self, reason: str, status: str) -> None:
+        self._stopped = ImportStopped(reason, status)
+
+    def _loop(self) -> None:
+        try:
+            while not self._done.wait(WRITE_EVERY_SECONDS):
+                self._write()
+        finally:
+            connection.close()
+
+    def _write(self) -> None:
+        try:
+            # Only while it runs: the import's own last word (its outcome) must stand.
+            runs = ImportRun.objects.filter(pk=self.run_id, status__in=ImportRun.UNFINISHED)
+            changes: dict[str, Any] = {"heartbeat_at": timezone.now()}
+            if self.records != self._written:
+                changes["records"] = self.records
+            runs.update(**changes)
+            self._written = self.records
+            if self._stopped is None and runs.filter(cancel_requested=True).exists():
+                self.stop(CANCELLED, "cancelled")
+        except OperationalError as exc:
+            # SQLite: the import itself holds the write lock; try again in a second.
+            logger.debug("progress of import %s not stored: %s", self.run_id, exc)
 
 
 def format_elapsed(seconds: float) -> str:

@@ -54,14 +54,17 @@ def run_import(
     progress: Progress | None = None,
     source_label: str | None = None,
     on_start: Callable[[ImportRun], None] | None = None,
+    run: ImportRun | None = None,
 ) -> ImportRun:
     """Import ``paths`` (files, folders, zips) whole or not at all; returns the run record.
 
     A file that cannot be imported at all raises a ``GoodwillError`` after the failed run is
-    recorded; per-record problems become the run's issues.
+    recorded; per-record problems become the run's issues. ``run``: a run recorded beforehand
+    (queued from the web page), else a new one.
     """
     label = source_label or ", ".join(str(p) for p in paths)
-    run = ImportRun.objects.create(owner=owner, format=format or "auto", source=label[:500])
+    if run is None:
+        run = ImportRun.objects.create(owner=owner, format=format or "auto", source=label[:500])
     if on_start is not None:
         on_start(run)  # e.g. the web page redirects to the run before the work is done
     try:

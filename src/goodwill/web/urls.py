@@ -22,6 +22,7 @@ urlpatterns = [
     path("imports/", imports.imports, name="imports"),
     path("imports/<int:run_id>/", imports.import_run, name="import_run"),
     path("imports/<int:run_id>/progress/", imports.import_progress, name="import_progress"),
+    path("imports/<int:run_id>/cancel/", imports.import_cancel, name="import_cancel"),
 ]
 
 urlpatterns += urls_graph.urlpatterns + urls_insights.urlpatterns + urls_practice.urlpatterns

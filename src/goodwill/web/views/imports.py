@@ -1,54 +1,45 @@
 """The import page: upload exports, follow the import live, then read its summary and issues.
 
-The import runs in a background thread of the web process so the upload request returns at
-once; the run page polls a small fragment fed by ``goodwill.imports.progress``.
+The upload is queued for the worker (``goodwill worker``, started by ``goodwill serve``) so the
+request returns at once; the run page polls a small fragment that reads the run's row, which the
+worker keeps up to date, whichever web process serves the poll.
 """
 
 from __future__ import annotations
 
-import logging
-import queue
 import shutil
 import tempfile
-import threading
 import time
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils.timezone import now as timezone_now
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
 
-from goodwill.errors import Conflict, GoodwillError, ImportFailed
+from goodwill.errors import GoodwillError
 from goodwill.importers.registry import IMPORTERS
+from goodwill.imports.jobs import cancel, queue_import
 from goodwill.imports.models import ImportRun
-from goodwill.imports.progress import format_elapsed, registry
-from goodwill.imports.service import run_import
-from goodwill.imports.shown import without_folders
+from goodwill.imports.progress import format_elapsed
+from goodwill.imports.turns import waiting_message
 from goodwill.web.views.common import varies_on_htmx, wants_fragment
-
-logger = logging.getLogger(__name__)
 
 HISTORY_ROWS = 50
 ISSUES_PAGE_SIZE = 100
-START_TIMEOUT_SECONDS = 30
 STALE_UPLOAD_SECONDS = 2 * 24 * 3600
 MAX_NAME_LENGTH = 200
-
-# Tests set this to False so the import runs inline, inside the upload request.
-start_in_background = True
-
 
 # Uploads -------------------------------------------------------------------------------
 
@@ -194,109 +185,25 @@ class ImportForm(forms.Form):
         return uploads
 
 
-# Running an import in the background -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Job:
-    owner: object
-    folder: Path
-    paths: list[Path]
-    format: str | None
-    dry_run: bool
-    label: str
-
-
-def run_job(job: Job, announced: queue.Queue) -> None:
-    """Run one import to the end, whatever happens; the folder is always removed."""
-    run_id: int | None = None
-    error = ""
-
-    def on_created(new_id: int) -> None:
-        nonlocal run_id
-        run_id = new_id
-        registry.start(new_id)
-        announced.put(new_id)
-
-    def on_progress(records: int) -> None:
-        if run_id is not None:
-            registry.advance(run_id, records)
-
-    try:
-        run_import(
-            job.owner,
-            job.paths,
-            format=job.format,
-            dry_run=job.dry_run,
-            progress=on_progress,
-            source_label=job.label,
-            on_start=lambda run: on_created(run.pk),
-        )
-    except GoodwillError as exc:
-        error = without_folders(str(exc), job.paths)  # the file's own name, not the server's path
-    except Exception as exc:
-        logger.exception("import of %s failed", job.label)
-        error = f"internal error: {type(exc).__name__}"
-    finally:
-        shutil.rmtree(job.folder, ignore_errors=True)
-        if run_id is None:
-            announced.put(error or "the import stopped before it started")
-        else:
-            _record_failure(run_id, error)
-            registry.finish(run_id, error)
-
-
-def _record_failure(run_id: int, error: str) -> None:
-    # run_import records its own failures; this covers the rare case it could not.
-    if not error:
-        return
-    try:
-        ImportRun.objects.filter(pk=run_id, status="running").update(
-            status="failed", error=error, finished_at=timezone.now()
-        )
-    except Exception:
-        logger.exception("could not record the failure of import %s", run_id)
-
-
-def _run_in_thread(job: Job, announced: queue.Queue) -> None:
-    try:
-        run_job(job, announced)
-    finally:
-        connection.close()
+# Queueing an import for the worker ------------------------------------------------------
 
 
 def start_import(owner: object, form: ImportForm) -> int:
-    """Save the uploads, start the import, and return its run id once it exists."""
-    if connection.vendor == "sqlite" and registry.running():
-        # SQLite takes one writer at a time and an import holds the write lock throughout.
-        raise Conflict("Another import is still running; start this one when it has finished.")
+    """Save the uploads and queue the import for the worker; returns the run's id at once."""
     folder, paths = save_uploads(form.cleaned_data["files"])
-    job = Job(
-        owner=owner,
-        folder=folder,
-        paths=paths,
-        format=form.cleaned_data["format"] or None,
-        dry_run=form.cleaned_data["dry_run"],
-        label=", ".join(p.name for p in paths),
-    )
-    announced: queue.Queue = queue.Queue(maxsize=1)
-    if start_in_background:
-        try:
-            threading.Thread(
-                target=_run_in_thread, args=(job, announced), name="goodwill-import", daemon=True
-            ).start()
-        except RuntimeError:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-    else:
-        run_job(job, announced)
     try:
-        outcome = announced.get(timeout=START_TIMEOUT_SECONDS)
-    except queue.Empty:
-        raise ImportFailed("The import is slow to start; look for it in the list below.") from None
-    if isinstance(outcome, str):
-        raise ImportFailed(outcome)
-    return outcome
+        run = queue_import(
+            owner,  # type: ignore[arg-type]
+            folder,
+            paths,
+            format=form.cleaned_data["format"] or None,
+            dry_run=form.cleaned_data["dry_run"],
+            label=", ".join(p.name for p in paths),
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return run.pk
 
 
 # Views -----------------------------------------------------------------------------------
@@ -321,8 +228,6 @@ def imports_page(request: HttpRequest, form: ImportForm) -> HttpResponse:
     )
     for run in runs:
         run.format_shown = format_shown(run)
-        live = registry.get(run.id)
-        run.is_live = live is not None and not live.done
     return render(request, "web/imports.html", {"form": form, "runs": runs})
 
 
@@ -351,15 +256,16 @@ def upload(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
 
 
 def run_context(run: ImportRun, page_number: object = 1) -> dict:
-    live = registry.get(run.id)
-    running = run.status == "running" and live is not None and not live.done
-    context: dict = {"run": run, "running": running, "format_shown": format_shown(run)}
-    if running:
-        context["records"] = live.records
-        context["elapsed"] = format_elapsed(live.elapsed(registry.now()))
+    context: dict = {"run": run, "running": run.unfinished, "format_shown": format_shown(run)}
+    if run.unfinished:
+        context["records"] = run.records
+        context["elapsed"] = format_elapsed((timezone_now() - run.started_at).total_seconds())
+        if run.status == "queued":
+            context["waiting"] = (
+                waiting_message(run) if run.holder else "waiting for the background worker"
+            )
         return context
-    context["error"] = run.error or (live.error if live is not None else "")
-    context["interrupted"] = run.status == "running"
+    context["error"] = run.error
     context["issues"] = Paginator(run.issues.all(), ISSUES_PAGE_SIZE).get_page(page_number)
     if run.finished_at is not None:
         context["elapsed"] = format_elapsed((run.finished_at - run.started_at).total_seconds())
@@ -387,3 +293,14 @@ def import_progress(request: HttpRequest, run_id: int) -> HttpResponse:
     context["fragment"] = True
     template = "web/_import_progress.html" if context["running"] else "web/_import_result.html"
     return varies_on_htmx(render(request, template, context))
+
+
+@require_POST
+@login_required
+def import_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = owned_run(request, run_id)
+    try:
+        cancel(request.user, run.pk)  # type: ignore[arg-type]
+    except GoodwillError as exc:
+        messages.info(request, str(exc))
+    return redirect("import_run", run_id=run.pk)

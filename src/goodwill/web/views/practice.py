@@ -20,6 +20,7 @@ from goodwill.practice import ledger, next_actions, overtures, referrals, remind
 from goodwill.practice.models import DIGEST_FREQUENCIES
 from goodwill.vocab import REFERRAL_STATUSES
 from goodwill.web.views.common import owned_person, varies_on_htmx, wants_fragment
+from goodwill.worker import tasks
 
 PANEL_ROWS = 5
 
@@ -222,8 +223,10 @@ def reminders_page(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, "Digest settings saved.")
             elif action == "send":
-                sent = reminders.send_digest(request.user)
-                messages.success(request, f"Sent the digest to {', '.join(sent.to)}.")
+                # Building it scores the whole network: the worker does that, not this request.
+                to = reminders.recipient(request.user, reminders.settings_for(request.user))
+                tasks.send_digest.enqueue(request.user.pk)
+                messages.success(request, f"The digest is on its way to {to}.")
             else:
                 raise UsageError("unknown action")
         except GoodwillError as exc:
